@@ -1,0 +1,217 @@
+"""Strip sidebar duplicates and page chrome from article bodies.
+
+News pages put a "Featured Stories" block next to the article, every story
+in it twice (image alt text, then link text) with a date line; the headline
+is repeated above the body; "Story Code : N" and "Comment" are page chrome.
+Whatever body extraction was used, some of that leaks in. This pipeline
+removes it line by line and never cuts inside a line, so a featured title
+quoted in an article sentence stays where it is.
+
+Rules, in order (each removed line is counted under its reason):
+
+``chrome``
+    ``Story Code : N``, ``Comment`` and similar controls, alone on a line.
+``date``
+    A line that is only a date (``8 November 2022``,
+    ``Tuesday 8 November 2022 - 09:18``).
+``sidebar``
+    A "Featured Stories" (or "Related News", ...) heading and the
+    title-shaped lines after it, up to the first line that reads as prose.
+``related``
+    A line that is the title of a story the page links in its sidebar, or
+    that title's alt-text copy cut at an apostrophe (single-quoted ``alt``
+    attributes end there).
+``doubled_title``
+    Two adjacent copies of a short line (alt text + link text, the alt copy
+    possibly cut at an apostrophe) next to a date line, equal to the
+    headline or above the first paragraph: a sidebar entry or the headline
+    with its image's alt text. Other doubled short lines keep one copy.
+``headline``
+    The headline (or the lead) repeated before the first paragraph.
+``duplicate_paragraph``
+    A paragraph identical to the one before it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from itemadapter import ItemAdapter
+
+from newsarchive.items import ArticleItem
+from newsarchive.sites.text import SIDEBAR_HEADING, body_to_lines, clean_ws, is_date_line
+
+logger = logging.getLogger(__name__)
+
+CHROME = re.compile(
+    r"^(?:"
+    r"story\s*code\s*:?\s*\d+"
+    r"|(?:کد خبر|کد مطلب|کوڈ|رمز الخبر)\s*:?\s*\d+"
+    r"|comments?|print|send to (?:a )?friend|share(?: this)?|add comment"
+    r"|تبصرہ|نظرات|ارسال نظر|تعليق"
+    r")$",
+    re.I,
+)
+APOSTROPHES = "'’"
+SENTENCE_ENDS = (".", "!", "?", "…", ":", "؟", "۔", ".»", "»")
+QUOTE_CLOSERS = "\"'”’»)"
+
+
+def is_prose(line: str) -> bool:
+    """True for a line that reads as a paragraph rather than a headline."""
+    words = len(line.split())
+    if words >= 40:
+        return True
+    return words >= 8 and line.rstrip(QUOTE_CLOSERS).endswith(SENTENCE_ENDS)
+
+
+def _key(line: str) -> str:
+    return clean_ws(line).casefold()
+
+
+def _is_alt_copy(short: str, full: str) -> bool:
+    """``short`` is ``full``, or ``full`` cut where an apostrophe closed a
+    single-quoted alt attribute."""
+    if short == full:
+        return True
+    return (
+        len(short) < len(full)
+        and full.startswith(short)
+        and full[len(short)] in APOSTROPHES
+    )
+
+
+def _related_keys(titles: Iterable[str]) -> set[str]:
+    keys = set()
+    for title in titles:
+        title = clean_ws(title)
+        if not title:
+            continue
+        keys.add(_key(title))
+        cut = title.find("'")
+        if cut > 0 and len(title[:cut].split()) >= 3:
+            keys.add(_key(title[:cut]))
+    return keys
+
+
+def strip_sidebar(
+    body: str | None,
+    title: str | None = None,
+    related_titles: Iterable[str] = (),
+    lead: str | None = None,
+) -> tuple[str, Counter]:
+    """Return the cleaned body (paragraphs separated by a blank line) and a
+    count of removed lines per reason."""
+    lines = body_to_lines(body)
+    keep = [True] * len(lines)
+    removed: Counter = Counter()
+
+    def drop(index: int, reason: str) -> None:
+        if keep[index]:
+            keep[index] = False
+            removed[reason] += 1
+
+    def doubled_with_next(index: int) -> bool:
+        nxt = index + 1
+        return nxt < len(lines) and (
+            _is_alt_copy(lines[index], lines[nxt]) or _is_alt_copy(lines[nxt], lines[index])
+        )
+
+    related = _related_keys(related_titles)
+
+    for i, line in enumerate(lines):
+        if CHROME.match(line):
+            drop(i, "chrome")
+        elif is_date_line(line):
+            drop(i, "date")
+
+    for i, line in enumerate(lines):
+        if not keep[i] or not SIDEBAR_HEADING.match(line):
+            continue
+        drop(i, "sidebar")
+        j = i + 1
+        while j < len(lines):
+            entry_shaped = (
+                not keep[j]
+                or not is_prose(lines[j])
+                or _key(lines[j]) in related
+                or doubled_with_next(j)
+                or (j > 0 and doubled_with_next(j - 1))
+                or (j + 1 < len(lines) and is_date_line(lines[j + 1]))
+            )
+            if not entry_shaped:
+                break
+            drop(j, "sidebar")
+            j += 1
+
+    for i, line in enumerate(lines):
+        if keep[i] and _key(line) in related:
+            drop(i, "related")
+
+    title_key = _key(title) if title else None
+    kept = [i for i in range(len(lines)) if keep[i]]
+    first_prose = next((i for i in kept if is_prose(lines[i])), len(lines))
+    for a, b in zip(kept, kept[1:]):
+        if not (keep[a] and keep[b]):
+            continue
+        first, second = lines[a], lines[b]
+        if not (_is_alt_copy(first, second) or _is_alt_copy(second, first)):
+            continue
+        if first == second and is_prose(first):
+            drop(a, "duplicate_paragraph")
+            continue
+        near_date = (a > 0 and is_date_line(lines[a - 1])) or (
+            b + 1 < len(lines) and is_date_line(lines[b + 1])
+        )
+        headline = (title_key is not None and title_key in (_key(first), _key(second))) or (
+            b < first_prose
+        )
+        if near_date or headline:
+            drop(a, "doubled_title")
+            drop(b, "doubled_title")
+        else:
+            drop(a, "doubled_title")
+
+    leading = {k for k in (title_key, _key(lead) if lead else None) if k}
+    for i in range(len(lines)):
+        if not keep[i]:
+            continue
+        if _key(lines[i]) in leading:
+            drop(i, "headline")
+            continue
+        if is_prose(lines[i]):
+            break
+
+    return "\n\n".join(line for line, kept_line in zip(lines, keep) if kept_line), removed
+
+
+class StripSidebarPipeline:
+    def __init__(self, stats=None):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(stats=crawler.stats)
+
+    def process_item(self, item):
+        if not isinstance(item, ArticleItem):
+            return item
+        adapter = ItemAdapter(item)
+        related_titles = [entry.get("title") or "" for entry in adapter.get("related") or ()]
+        body, removed = strip_sidebar(
+            adapter.get("body"),
+            title=adapter.get("title"),
+            related_titles=related_titles,
+            lead=adapter.get("lead"),
+        )
+        adapter["body"] = body
+        adapter["sidebar_removed"] = (adapter.get("sidebar_removed") or 0) + sum(removed.values())
+        if removed and self.stats is not None:
+            for reason, count in removed.items():
+                self.stats.inc_value(f"newsarchive/sidebar/removed/{reason}", count)
+        if removed:
+            logger.debug("Removed %s from the body of %s", dict(removed), adapter.get("url"))
+        return item

@@ -1,0 +1,63 @@
+"""Persist articles and aliases to the SQLite archive in batches.
+
+A batch is written when ``NEWSARCHIVE_BATCH_SIZE`` articles (or as many
+aliases) are staged, and at close.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from itemadapter import ItemAdapter
+
+from newsarchive.archive import archive_for
+from newsarchive.items import ArticleItem, StoryAlias
+
+logger = logging.getLogger(__name__)
+
+
+class StoreArchivePipeline:
+    def __init__(self, archive, batch_size: int = 1000, stats=None):
+        self.archive = archive
+        self.batch_size = max(1, batch_size)
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(
+            archive_for(crawler),
+            batch_size=crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE", 1000),
+            stats=crawler.stats,
+        )
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"newsarchive/store/{key}", count)
+
+    def process_item(self, item):
+        if isinstance(item, StoryAlias):
+            self.archive.stage_aliases(item.site, item.story_code, [item.url])
+            self._inc("aliases_staged")
+        elif isinstance(item, ArticleItem):
+            adapter = ItemAdapter(item)
+            self.archive.stage_article(item)
+            self.archive.stage_aliases(
+                adapter["site"], adapter["story_code"], [adapter["url"], *(adapter.get("aliases") or ())]
+            )
+            self._inc("articles")
+        else:
+            return item
+        if self.archive.largest_pending_batch >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        written = self.archive.flush()
+        if written:
+            self._inc("flushes")
+            self._inc("rows_written", written)
+            logger.debug("Flushed %d rows to %s", written, self.archive.path)
+
+    def close_spider(self):
+        self.flush()
+        logger.info("Archive %s is up to date", self.archive.path)

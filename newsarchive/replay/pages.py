@@ -1,0 +1,89 @@
+"""A folder of saved pages and the manifest (``pages.json``) that indexes it.
+
+The manifest lists each saved URL with the file holding its body (or a
+redirect), its status and content type. Pages are looked up by path and
+query, whatever the host, so the same folder answers for every host a site
+has used and for a local mirror. File names come from the manifest, never
+from a URL, and must stay inside the folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from w3lib.url import safe_url_string
+
+MANIFEST = "pages.json"
+
+
+class ManifestError(ValueError):
+    pass
+
+
+def page_key(url: str) -> str:
+    parts = urlsplit(safe_url_string(url))
+    return f"{parts.path or '/'}?{parts.query}" if parts.query else (parts.path or "/")
+
+
+@dataclass
+class SavedPage:
+    url: str
+    status: int = 200
+    content_type: str = "text/html; charset=utf-8"
+    file: Path | None = None
+    location: str | None = None
+    expected: Path | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def body(self) -> bytes:
+        return self.file.read_bytes() if self.file else b""
+
+    def response_headers(self) -> dict[str, str]:
+        headers = {"Content-Type": self.content_type, **self.headers}
+        if self.location:
+            headers["Location"] = self.location
+        return headers
+
+
+class SavedSite:
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder).resolve()
+        manifest_path = self.folder / MANIFEST
+        if not manifest_path.is_file():
+            raise ManifestError(f"{manifest_path} not found: a replay folder needs a {MANIFEST}")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        self.site: str | None = manifest.get("site")
+        self.pages: dict[str, SavedPage] = {}
+        for number, entry in enumerate(manifest.get("pages", ()), 1):
+            try:
+                page = SavedPage(
+                    url=entry["url"],
+                    status=int(entry.get("status", 200)),
+                    content_type=entry.get("content_type", "text/html; charset=utf-8"),
+                    file=self._inside(entry.get("file")),
+                    location=entry.get("location"),
+                    expected=self._inside(entry.get("expected"), must_exist=False),
+                    headers=dict(entry.get("headers", {})),
+                )
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ManifestError(f"{manifest_path}: page {number}: {exc}") from exc
+            self.pages[page_key(page.url)] = page
+
+    def _inside(self, name: str | None, must_exist: bool = True) -> Path | None:
+        if not name:
+            return None
+        path = (self.folder / name).resolve()
+        if not path.is_relative_to(self.folder):
+            raise ManifestError(f"{name!r} is outside {self.folder}")
+        if must_exist and not path.is_file():
+            raise ManifestError(f"{path} does not exist")
+        return path
+
+    def lookup(self, url: str) -> SavedPage | None:
+        return self.pages.get(page_key(url))
+
+    def __iter__(self):
+        return iter(self.pages.values())

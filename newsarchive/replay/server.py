@@ -1,0 +1,81 @@
+"""Serve a replay folder over HTTP, as a local mirror of the site.
+
+    python -m newsarchive.replay.server fixtures/islamtimes --port 8000
+    scrapy crawl islamtimes -a start_urls=http://127.0.0.1:8000/en/rss/allnews
+
+Used by the end-to-end tests on an ephemeral port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from newsarchive.replay.pages import SavedSite
+
+
+def make_handler(saved: SavedSite, request_log: list | None = None):
+    class SavedPageHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802 (http.server's naming)
+            page = saved.lookup(self.path)
+            if page is None:
+                status, headers, body = 404, {"Content-Type": "text/plain"}, b"not saved\n"
+            else:
+                status, headers, body = page.status, page.response_headers(), page.body()
+            if request_log is not None:
+                request_log.append((self.path, status))
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format, *args):  # keep test output quiet
+            pass
+
+    return SavedPageHandler
+
+
+class MirrorServer:
+    """A saved site on 127.0.0.1, in a background thread."""
+
+    def __init__(self, folder, port: int = 0):
+        self.saved = SavedSite(folder)
+        #: (path, status) of every request served, in order
+        self.requests: list[tuple[str, int]] = []
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.saved, self.requests))
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def origin(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    server = MirrorServer(args.folder, args.port)
+    print(f"Serving {args.folder} at {server.origin} (Ctrl-C to stop)")
+    try:
+        server.httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Default settings. Override any of them with ``-s NAME=VALUE``; the README's
+settings table lists the ``NEWSARCHIVE_*`` ones."""
+
+import os
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["newsarchive.spiders"]
+NEWSPIDER_MODULE = "newsarchive.spiders"
+
+USER_AGENT = "newsarchive/0.1 (news archiving crawler; obeys robots.txt)"
+
+# Politeness: obey robots.txt, one request at a time per site, adaptive delay.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Scrapy 2.19 opens a localhost code-execution endpoint unless told not to.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+COOKIES_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# -- newsarchive ------------------------------------------------------------
+
+#: The SQLite archive file.
+NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB", "archive.db")
+#: Articles and aliases written per transaction.
+NEWSARCHIVE_BATCH_SIZE = 1000
+#: A folder of saved pages (with pages.json) to crawl instead of the network.
+NEWSARCHIVE_REPLAY = os.environ.get("NEWSARCHIVE_REPLAY", "")
+#: Per-site time zone overrides, e.g. {"islamtimes": "Asia/Tehran"}.
+NEWSARCHIVE_TIMEZONES = {}
+
+ITEM_PIPELINES = {
+    "newsarchive.pipelines.dates.NormalizeDatesPipeline": 100,
+    "newsarchive.pipelines.sidebar.StripSidebarPipeline": 200,
+    "newsarchive.pipelines.dedupe.DeduplicateStoriesPipeline": 300,
+    "newsarchive.pipelines.store.StoreArchivePipeline": 900,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    # Last before the download handlers: everything else runs as in a live crawl.
+    "newsarchive.replay.middleware.ReplayMiddleware": 990,
+}

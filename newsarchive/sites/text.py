@@ -1,0 +1,126 @@
+"""Turning markup into clean text: paragraphs, whitespace, dates in prose.
+
+Shared by site parsers (paragraphs of a body container) and by fixture
+checks (the visible text of a whole page, image alt text included, the way
+a text-mode browser or a "save as text" renders it).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from lxml import etree
+
+_WS = re.compile(r"\s+")
+
+#: Elements that end a line of visible text.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table "
+    "tbody thead tfoot tr td th ul".split()
+)
+#: Elements whose content is never visible text.
+INVISIBLE_TAGS = frozenset(
+    "script style noscript template iframe object embed svg head title button select option".split()
+)
+
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+#: The site family's visible date forms: ``Tuesday 8 November 2022 - 09:18``
+#: on articles and ``8 November 2022`` in sidebars.
+VISIBLE_DATE = re.compile(
+    rf"(?:(?:{WEEKDAYS})\s+)?\d{{1,2}}\s+(?:{MONTHS})\s+\d{{4}}(?:\s*-\s*\d{{1,2}}:\d{{2}})?",
+    re.IGNORECASE,
+)
+
+
+#: Headings of sidebar blocks that list other stories.
+SIDEBAR_HEADING = re.compile(
+    r"^(featured stories|related (news|stories|articles)|more stories|most viewed|"
+    r"اخبار برگزیده|منتخب خبریں|أهم الأخبار)$",
+    re.I,
+)
+
+
+def clean_ws(text: str | None) -> str:
+    """Collapse runs of whitespace (non-breaking spaces included) to one space."""
+    if not text:
+        return ""
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def is_date_line(line: str) -> bool:
+    """True when the whole line is a visible date and nothing else."""
+    return VISIBLE_DATE.fullmatch(clean_ws(line)) is not None
+
+
+def _tag(element) -> str | None:
+    tag = element.tag
+    if not isinstance(tag, str):  # comments, processing instructions
+        return None
+    return etree.QName(tag).localname.lower() if "}" in tag else tag.lower()
+
+
+def _inline(text: str) -> str:
+    # Line breaks in the source are formatting, not text: only block
+    # elements end a line.
+    return text.replace("\n", " ").replace("\r", " ")
+
+
+def _walk(element, out: list[str], skip: set, include_alt: bool) -> None:
+    tag = _tag(element)
+    if tag is None or element in skip or tag in INVISIBLE_TAGS:
+        if element.tail:
+            out.append(_inline(element.tail))
+        return
+    block = tag in BLOCK_TAGS
+    if block:
+        out.append("\n")
+    if tag == "img" and include_alt:
+        alt = element.get("alt")
+        if alt and alt.strip():
+            out.append(f"\n{_inline(alt)}\n")
+    if element.text:
+        out.append(_inline(element.text))
+    for child in element:
+        _walk(child, out, skip, include_alt)
+    if block:
+        out.append("\n")
+    if element.tail:
+        out.append(_inline(element.tail))
+
+
+def text_lines(element, skip: Iterable = (), include_alt: bool = False) -> list[str]:
+    """The non-empty lines of visible text under an lxml element, in order.
+
+    Each block element (paragraph, div, heading, list item, ``<br>``) ends a
+    line; whitespace inside a line is collapsed. Elements in ``skip`` are left
+    out with everything inside them. With ``include_alt``, an image's alt text
+    is a line of its own, as text-mode renderings show it.
+    """
+    out: list[str] = []
+    skip_set = set(skip)
+    # The element's own tail belongs to its parent, not to it.
+    tail, element.tail = element.tail, None
+    try:
+        _walk(element, out, skip_set, include_alt)
+    finally:
+        element.tail = tail
+    lines = (clean_ws(line) for line in "".join(out).split("\n"))
+    return [line for line in lines if line]
+
+
+def paragraphs_to_body(paragraphs: Iterable[str]) -> str:
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def body_to_lines(body: str | None) -> list[str]:
+    """Split a stored body (or any text) into its non-empty, cleaned lines."""
+    if not body:
+        return []
+    lines = (clean_ws(line) for line in body.splitlines())
+    return [line for line in lines if line]

@@ -1,0 +1,1 @@
+"""Spiders: thin wiring of discovery to a site profile."""

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from newsarchive.replay.pages import SavedSite
+from newsarchive.sites import ISLAM_TIMES
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "islamtimes"
+SEED_TEXT = FIXTURES / "seed.txt"
+#: Fast, for tests over 127.0.0.1; politeness defaults are tested on their own.
+FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "LOG_LEVEL": "INFO"}
+
+
+@pytest.fixture(scope="session")
+def saved_site() -> SavedSite:
+    return SavedSite(FIXTURES)
+
+
+@pytest.fixture(scope="session")
+def site():
+    return ISLAM_TIMES
+
+
+def load_expected(page) -> dict:
+    return json.loads(page.expected.read_text(encoding="utf-8"))
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    log: str
+
+    def lines(self, level: str) -> list[str]:
+        return [line for line in self.log.splitlines() if f"] {level}:" in line]
+
+
+def run_crawl(db: Path, *args: str, settings: dict | None = None, timeout: int = 120) -> CrawlResult:
+    """``scrapy crawl islamtimes`` in a child process, as a user runs it."""
+    command = [sys.executable, str(ROOT / "tests" / "scrapy_strict.py"), "crawl", "islamtimes"]
+    for name, value in {**FAST, "NEWSARCHIVE_DB": str(db), **(settings or {})}.items():
+        command += ["-s", f"{name}={value}"]
+    for arg in args:
+        command += ["-a", arg]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    return CrawlResult(done.returncode, done.stdout + done.stderr)

@@ -1,0 +1,72 @@
+from itemadapter import ItemAdapter
+from scrapy.utils.test import get_crawler
+
+from newsarchive.items import ArticleItem, StoryAlias
+from newsarchive.pipelines.dates import NormalizeDatesPipeline
+
+
+def run(item, **settings):
+    crawler = get_crawler(settings_dict=settings)
+    pipeline = NormalizeDatesPipeline.from_crawler(crawler)
+    return pipeline.process_item(item), crawler.stats
+
+
+def test_visible_date_is_read_in_the_site_zone():
+    item, stats = run(ArticleItem(site="islamtimes", published_raw="Tuesday 8 November 2022 - 09:18"))
+    assert item.published == "2022-11-08T05:48:00Z"  # Tehran is UTC+03:30
+    assert item.published_raw == "Tuesday 8 November 2022 - 09:18"
+    assert item.published_tz_source == "site default"
+    assert stats.get_value("newsarchive/dates/tz_source/site_default") == 1
+
+
+def test_a_stated_zone_wins():
+    item, _ = run(ArticleItem(site="islamtimes", published_raw="2022-11-08T10:40:00+03:30"))
+    assert (item.published, item.published_tz_source) == ("2022-11-08T07:10:00Z", "page")
+    item, _ = run(ArticleItem(site="islamtimes", published_raw="Tue, 08 Nov 2022 05:48:00 GMT"))
+    assert (item.published, item.published_tz_source) == ("2022-11-08T05:48:00Z", "page")
+
+
+def test_summer_time_of_the_zone_is_applied():
+    # Iran observed daylight saving time until 2022: +04:30 in summer.
+    item, _ = run(ArticleItem(site="islamtimes", published_raw="Monday 1 August 2021 - 12:00"))
+    assert item.published == "2021-08-01T07:30:00Z"
+
+
+def test_zone_override_setting():
+    item, _ = run(
+        ArticleItem(site="islamtimes", published_raw="8 November 2022 - 09:18"),
+        NEWSARCHIVE_TIMEZONES={"islamtimes": "UTC"},
+    )
+    assert item.published == "2022-11-08T09:18:00Z"
+
+
+def test_unparseable_date_keeps_the_article_and_counts_it():
+    item, stats = run(ArticleItem(site="islamtimes", title="T", published_raw="yesterday-ish, maybe"))
+    assert item.title == "T"
+    assert item.published is None
+    assert item.published_raw == "yesterday-ish, maybe"
+    assert stats.get_value("newsarchive/dates/unparseable") == 1
+
+
+def test_missing_date_is_counted():
+    item, stats = run(ArticleItem(site="islamtimes"))
+    assert item.published is None
+    assert stats.get_value("newsarchive/dates/missing") == 1
+
+
+def test_modified_and_sidebar_dates():
+    item, _ = run(
+        ArticleItem(
+            site="islamtimes",
+            modified_raw="2022-11-08T12:05:00+03:30",
+            related=[{"title": "A", "url": "u", "date": "8 November 2022"}, {"title": "B", "url": "v", "date": "soon"}],
+        )
+    )
+    assert item.modified == "2022-11-08T08:35:00Z"
+    assert [r["date"] for r in item.related] == ["2022-11-08", "soon"]
+
+
+def test_other_items_pass_untouched():
+    alias = StoryAlias(site="islamtimes", story_code="1", url="u")
+    assert run(alias)[0] is alias
+    assert ItemAdapter(alias).asdict() == {"site": "islamtimes", "story_code": "1", "url": "u"}

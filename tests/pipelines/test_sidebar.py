@@ -1,0 +1,124 @@
+from scrapy.utils.test import get_crawler
+
+from newsarchive.items import ArticleItem
+from newsarchive.pipelines.sidebar import StripSidebarPipeline, strip_sidebar
+from newsarchive.sites.text import is_date_line
+from tests.conftest import SEED_TEXT
+
+TITLE = "North Korea Denies Sending Arms to Russia"
+
+
+def seed_body() -> str:
+    return SEED_TEXT.read_text(encoding="utf-8").split("\n", 1)[1]
+
+
+def seed_paragraphs() -> list[str]:
+    lines = [line.strip() for line in seed_body().splitlines() if line.strip()]
+    start = lines.index("Story Code : 1023423") + 2
+    return lines[start : lines.index("Comment")]
+
+
+def featured_titles() -> list[str]:
+    lines = [line.strip() for line in seed_body().splitlines() if line.strip()]
+    entries = [line for line in lines[lines.index("Featured Stories") + 1 :] if not is_date_line(line)]
+    # Each entry is alt text, then link text: the link text is the whole title.
+    return entries[1::2]
+
+
+def test_acceptance_example_page_text_gives_the_six_paragraphs():
+    want = seed_paragraphs()
+    assert len(want) == 6
+    body, removed = strip_sidebar(seed_body())
+    assert body.split("\n\n") == want
+    assert removed["sidebar"] > 0 and removed["chrome"] == 2
+
+
+def test_acceptance_holds_with_title_and_related_known():
+    assert len(featured_titles()) == 13
+    assert "Thousands March in Peru Calling for President's Removal" in featured_titles()
+    body, _ = strip_sidebar(seed_body(), title=TITLE, related_titles=featured_titles())
+    assert body.split("\n\n") == seed_paragraphs()
+
+
+def test_pipeline_counts_removed_lines_per_item_and_in_stats():
+    crawler = get_crawler()
+    pipeline = StripSidebarPipeline.from_crawler(crawler)
+    item = pipeline.process_item(ArticleItem(title=TITLE, body=seed_body()))
+    assert item.body.split("\n\n") == seed_paragraphs()
+    total_lines = len([line for line in seed_body().splitlines() if line.strip()])
+    assert item.sidebar_removed == total_lines - 6
+    counted = sum(v for k, v in crawler.stats.get_stats().items() if k.startswith("newsarchive/sidebar/removed/"))
+    assert counted == item.sidebar_removed
+
+
+def test_featured_title_inside_a_sentence_is_kept():
+    sentence = (
+        "Officials said the report, titled Poland To Expand US Air Base, was published on Monday "
+        "and drew strong reactions."
+    )
+    body = f"{sentence}\n\nSecond paragraph of the article text goes here and ends properly.\n\nFeatured Stories\nPoland To Expand US Air Base\nPoland To Expand US Air Base\n8 November 2022"
+    cleaned, _ = strip_sidebar(body, related_titles=["Poland To Expand US Air Base"])
+    assert cleaned.split("\n\n") == [sentence, "Second paragraph of the article text goes here and ends properly."]
+
+
+def test_leaked_entries_without_a_heading_are_removed():
+    body = (
+        "First paragraph of the story, long enough to read as prose for the rules.\n"
+        "Thousands March in Peru Calling for President\n"
+        "Thousands March in Peru Calling for President's Removal\n"
+        "6 November 2022\n"
+        "Last paragraph of the story, which also reads as prose for the rules."
+    )
+    cleaned, removed = strip_sidebar(body)
+    assert cleaned.split("\n\n") == [
+        "First paragraph of the story, long enough to read as prose for the rules.",
+        "Last paragraph of the story, which also reads as prose for the rules.",
+    ]
+    assert removed == {"doubled_title": 2, "date": 1}
+
+
+def test_known_related_title_and_its_apostrophe_cut_copy_are_removed():
+    body = (
+        "An article paragraph that certainly reads like a sentence of prose.\n"
+        "White House Gives Intelligence Agencies Access to Americans\n"
+        "Another article paragraph that certainly reads like a sentence of prose."
+    )
+    cleaned, removed = strip_sidebar(
+        body, related_titles=["White House Gives Intelligence Agencies Access to Americans' Personal Data"]
+    )
+    assert "White House" not in cleaned
+    assert removed == {"related": 1}
+
+
+def test_consecutive_duplicate_paragraphs_keep_one_copy():
+    para = "The same paragraph was printed twice by the content system, word for word."
+    cleaned, removed = strip_sidebar(f"{para}\n\n{para}\n\nA different closing paragraph follows the duplicates here.")
+    assert cleaned.split("\n\n") == [para, "A different closing paragraph follows the duplicates here."]
+    assert removed == {"duplicate_paragraph": 1}
+
+
+def test_a_doubled_short_line_inside_the_text_keeps_one_copy():
+    body = "Opening paragraph that reads as prose for the purposes of this test.\nSubheading\nSubheading\nClosing paragraph that reads as prose for the purposes of this test."
+    cleaned, _ = strip_sidebar(body)
+    assert cleaned.split("\n\n")[1] == "Subheading"
+    assert cleaned.count("Subheading") == 1
+
+
+def test_headline_and_lead_repeated_at_start_are_removed():
+    lead = "The lead sentence of the story is repeated as the first body line here."
+    body = f"{TITLE}\n{lead}\nThe real first paragraph of the body text follows the lead here."
+    cleaned, removed = strip_sidebar(body, title=TITLE, lead=lead)
+    assert cleaned == "The real first paragraph of the body text follows the lead here."
+    assert removed == {"headline": 2}
+
+
+def test_stripping_is_idempotent_on_the_example():
+    once, _ = strip_sidebar(seed_body())
+    twice, removed = strip_sidebar(once)
+    assert twice == once and not removed
+
+
+def test_clean_body_is_untouched():
+    body = "\n\n".join(seed_paragraphs())
+    cleaned, removed = strip_sidebar(body, title=TITLE, related_titles=featured_titles())
+    assert cleaned == body and not removed
