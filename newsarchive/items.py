@@ -60,3 +60,15 @@ class StoryAlias:
     site: str
     story_code: str
     url: str
+
+
+@dataclass
+class PageDrop:
+    """A page that did not become a story, and why: recorded in the archive
+    so that the reason is kept and later runs do not fetch it again in vain."""
+
+    site: str | None
+    story_code: str | None
+    url: str
+    reason: str
+    detail: str = ""

@@ -36,12 +36,19 @@ NEWSARCHIVE_BATCH_SIZE = 1000
 NEWSARCHIVE_REPLAY = os.environ.get("NEWSARCHIVE_REPLAY", "")
 #: Per-site time zone overrides, e.g. {"islamtimes": "Asia/Tehran"}.
 NEWSARCHIVE_TIMEZONES = {}
+#: Record each crawl in the runs table.
+NEWSARCHIVE_LEDGER_ENABLED = True
 
 ITEM_PIPELINES = {
     "newsarchive.pipelines.dates.NormalizeDatesPipeline": 100,
     "newsarchive.pipelines.sidebar.StripSidebarPipeline": 200,
     "newsarchive.pipelines.dedupe.DeduplicateStoriesPipeline": 300,
     "newsarchive.pipelines.store.StoreArchivePipeline": 900,
+}
+
+EXTENSIONS = {
+    # Takes the archive lock first and writes the runs table.
+    "newsarchive.extensions.run_ledger.RunLedger": 0,
 }
 
 DOWNLOADER_MIDDLEWARES = {

@@ -1,26 +1,19 @@
 """The SQLite archive: schema, batched writes and the queries others need.
 
-Only this module writes SQL. Tables:
-
-``articles``
-    one row per story, primary key (``site``, ``story_code``), a column per
-    :class:`~newsarchive.items.ArticleItem` field (lists and dicts as JSON)
-    except ``aliases``;
-``aliases``
-    every URL a story was reached by (its canonical URL included) -> story;
-``articles_fts``
-    FTS5 index over title, lead and body, kept in sync by triggers.
-
-Writes are staged in memory and flushed as one ``BEGIN IMMEDIATE``
-transaction, so a killed process loses at most the unflushed batch and never
-leaves a half-written one (WAL mode).
+Only this package writes SQL (see ``schema`` for the tables). Writes are
+staged in memory and flushed as one ``BEGIN IMMEDIATE`` transaction, so a
+killed process loses at most the unflushed batch and never leaves a
+half-written one (WAL mode). One crawl writes an archive at a time
+(``lock``).
 """
 
 from __future__ import annotations
 
-import dataclasses
+import json
 import logging
 import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -29,69 +22,75 @@ from weakref import WeakKeyDictionary
 import sqlite_utils
 from itemadapter import ItemAdapter
 
+from newsarchive.archive.lock import ArchiveBusy, ArchiveLock
+from newsarchive.archive.schema import (
+    ALIASES,
+    ARTICLE_COLUMNS,
+    ARTICLES,
+    DROPPED,
+    JSON_FIELDS,
+    REVISION_FIELDS,
+    REVISIONS,
+    RUNS,
+    ensure_schema,
+)
 from newsarchive.items import ArticleItem
+
+__all__ = ["ARTICLE_COLUMNS", "Archive", "ArchiveBusy", "StoryState", "archive_for", "utc_now"]
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-ARTICLES = "articles"
-ALIASES = "aliases"
-FTS_COLUMNS = ("title", "lead", "body")
-#: Item fields that are not ``articles`` columns.
-NOT_COLUMNS = frozenset({"aliases"})
-
-
-def _column_type(field: dataclasses.Field) -> type:
-    return int if field.type in ("int", int) else str
-
-
-ARTICLE_COLUMNS: dict[str, type] = {
-    f.name: _column_type(f) for f in dataclasses.fields(ArticleItem) if f.name not in NOT_COLUMNS
-}
+NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _decoded(column: str, value: Any) -> Any:
+    if column in JSON_FIELDS and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+@dataclass(frozen=True)
+class StoryState:
+    """What the archive knows of a story code."""
+
+    archived: bool
+    published: str | None = None
+    first_seen: str | None = None
+    dropped_reason: str | None = None
+
+
 class Archive:
-    """One archive file, one writer."""
+    """One archive file. With ``lock``, the one writer: raises
+    :class:`ArchiveBusy` before touching the file when another holds it."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, lock: bool = False):
         self.path = Path(path)
-        if str(path) != ":memory:":
+        self.lock = ArchiveLock(path).acquire() if lock else None
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(str(path))
-        self.db.execute("PRAGMA busy_timeout = 10000")
-        self.db.enable_wal()
-        # WAL + NORMAL survives a killed process without corruption.
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        self.ensure_schema()
-        self._articles: dict[tuple[str, str], dict[str, Any]] = {}
+            self.db = sqlite_utils.Database(str(path))
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            self.db.enable_wal()
+            # WAL + NORMAL survives a killed process without corruption.
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            ensure_schema(self.db)
+        except BaseException:
+            if self.lock:
+                self.lock.release()
+            raise
+        self._new: dict[tuple[str, str], dict[str, Any]] = {}
+        self._updated: dict[tuple[str, str], dict[str, Any]] = {}
         self._aliases: dict[str, dict[str, Any]] = {}
-
-    # -- schema -------------------------------------------------------------
-
-    def ensure_schema(self) -> None:
-        with self.db.atomic():
-            articles = self.db[ARTICLES]
-            if not articles.exists():
-                articles.create(ARTICLE_COLUMNS, pk=("site", "story_code"), not_null={"site", "story_code"})
-            else:
-                for name, kind in ARTICLE_COLUMNS.items():
-                    if name not in articles.columns_dict:
-                        articles.add_column(name, kind)
-            aliases = self.db[ALIASES]
-            if not aliases.exists():
-                aliases.create(
-                    {"url": str, "site": str, "story_code": str, "first_seen": str},
-                    pk="url",
-                    not_null={"site", "story_code"},
-                )
-                aliases.create_index(["site", "story_code"])
-            if not articles.detect_fts():
-                articles.enable_fts(list(FTS_COLUMNS), create_triggers=True)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._revisions: list[dict[str, Any]] = []
+        self._seen: dict[tuple[str, str], str] = {}
+        self._drops: dict[str, dict[str, Any]] = {}
 
     # -- reads --------------------------------------------------------------
 
@@ -101,19 +100,79 @@ class Archive:
         ).fetchone()
         return row is not None
 
+    def story(self, site: str, story_code: str) -> dict[str, Any] | None:
+        """The stored row of a story, JSON columns decoded."""
+        cursor = self.db.execute(
+            f"SELECT * FROM {ARTICLES} WHERE site = ? AND story_code = ?", [site, story_code]
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        columns = [d[0] for d in cursor.description]
+        return {c: _decoded(c, v) for c, v in zip(columns, row)}
+
+    def story_state(self, site: str, story_code: str) -> StoryState:
+        row = self.db.execute(
+            f"SELECT published, first_seen FROM {ARTICLES} WHERE site = ? AND story_code = ?",
+            [site, story_code],
+        ).fetchone()
+        if row is not None:
+            return StoryState(archived=True, published=row[0], first_seen=row[1])
+        drop = self.db.execute(
+            f"SELECT reason FROM {DROPPED} WHERE site = ? AND story_code = ? ORDER BY last_seen DESC LIMIT 1",
+            [site, story_code],
+        ).fetchone()
+        return StoryState(archived=False, dropped_reason=drop[0] if drop else None)
+
+    def has_alias(self, url: str) -> bool:
+        if url in self._aliases:
+            return True
+        return self.db.execute(f"SELECT 1 FROM {ALIASES} WHERE url = ?", [url]).fetchone() is not None
+
     def search(self, query: str, limit: int = 20) -> list[dict]:
         return list(self.db[ARTICLES].search(query, limit=limit))
 
-    # -- writes -------------------------------------------------------------
+    # -- staging ------------------------------------------------------------
 
     @staticmethod
     def article_row(item: ArticleItem) -> dict[str, Any]:
         data = ItemAdapter(item).asdict()
         return {name: data.get(name) for name in ARTICLE_COLUMNS}
 
-    def stage_article(self, item: ArticleItem) -> None:
+    def stage_article(self, item: ArticleItem) -> str:
+        """Stage a fetched story; return whether it is new, updated (a
+        revision is staged with the previous values) or unchanged (only its
+        last-seen time moves)."""
         row = self.article_row(item)
-        self._articles[(row["site"], row["story_code"])] = row
+        key = (row["site"], row["story_code"])
+        seen = row.get("fetched_at") or utc_now()
+        staged = self._new.get(key) or self._updated.get(key)
+        previous = staged or self.story(*key)
+        if previous is None:
+            self._new[key] = {**row, "first_seen": seen, "last_seen": seen}
+            return NEW
+        changed = [f for f in REVISION_FIELDS if _decoded(f, previous.get(f)) != row.get(f)]
+        if not changed:
+            if staged is not None:
+                staged["last_seen"] = seen
+            else:
+                self._seen[key] = seen
+            return UNCHANGED
+        self._revisions.append(
+            {
+                "site": key[0],
+                "story_code": key[1],
+                "fetched_at": seen,
+                "changed": changed,
+                "previous": {f: _decoded(f, previous.get(f)) for f in changed},
+            }
+        )
+        if key in self._new:
+            self._new[key] = {**self._new[key], **row, "last_seen": seen}
+        else:
+            self._updated[key] = {**row, "last_seen": seen}
+        self._seen.pop(key, None)
+        return UPDATED
 
     def stage_aliases(self, site: str, story_code: str, urls) -> None:
         seen = utc_now()
@@ -121,35 +180,102 @@ class Archive:
             if url and url not in self._aliases:
                 self._aliases[url] = {"url": url, "site": site, "story_code": story_code, "first_seen": seen}
 
+    def stage_drop(self, site: str | None, story_code: str | None, url: str, reason: str, detail: str = "") -> None:
+        self._drops[url] = {
+            "url": url,
+            "site": site,
+            "story_code": story_code,
+            "reason": reason,
+            "detail": detail[:500],
+            "seen": utc_now(),
+        }
+
     @property
     def pending(self) -> int:
         """Rows staged and not yet written."""
-        return len(self._articles) + len(self._aliases)
+        return sum(map(len, self._staged())) + len(self._revisions)
 
     @property
     def largest_pending_batch(self) -> int:
-        return max(len(self._articles), len(self._aliases))
+        stories = len(self._new) + len(self._updated) + len(self._seen)
+        return max(stories, len(self._aliases), len(self._drops))
 
-    def flush(self) -> int:
-        """Write everything staged in one transaction; return the rows written."""
-        if not self.pending:
-            return 0
-        articles, aliases = list(self._articles.values()), list(self._aliases.values())
+    def _staged(self) -> tuple[dict, ...]:
+        return (self._new, self._updated, self._seen, self._aliases, self._drops)
+
+    # -- writing ------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self):
+        """A write transaction that takes the write lock at its start."""
         conn = self.db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if articles:
-                self.db[ARTICLES].upsert_all(articles, pk=("site", "story_code"), batch_size=1000)
-            if aliases:
-                self.db[ALIASES].insert_all(aliases, pk="url", ignore=True, batch_size=1000)
-            conn.execute("COMMIT")
+            yield
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        self._articles.clear()
-        self._aliases.clear()
-        return len(articles) + len(aliases)
+        conn.execute("COMMIT")
+
+    def flush(self) -> int:
+        """Write everything staged in one transaction; return the rows written."""
+        written = self.pending
+        if not written:
+            return 0
+        with self._transaction():
+            # New and updated rows apart: a batch's columns are the union of
+            # its rows' keys, and updates must not blank first_seen.
+            for rows in (self._new, self._updated):
+                if rows:
+                    self.db[ARTICLES].upsert_all(rows.values(), pk=("site", "story_code"), batch_size=1000)
+            if self._seen:
+                self.db.conn.executemany(
+                    f"UPDATE {ARTICLES} SET last_seen = ? WHERE site = ? AND story_code = ?",
+                    [(seen, site, code) for (site, code), seen in self._seen.items()],
+                )
+            if self._revisions:
+                self.db[REVISIONS].insert_all(self._revisions, pk="id", batch_size=1000)
+            if self._aliases:
+                self.db[ALIASES].insert_all(self._aliases.values(), pk="url", ignore=True, batch_size=1000)
+            if self._drops:
+                self.db.conn.executemany(
+                    f"INSERT INTO {DROPPED} (url, site, story_code, reason, detail, first_seen, last_seen, attempts)"
+                    " VALUES (:url, :site, :story_code, :reason, :detail, :seen, :seen, 1)"
+                    " ON CONFLICT(url) DO UPDATE SET reason = excluded.reason, detail = excluded.detail,"
+                    " last_seen = excluded.last_seen, attempts = attempts + 1",
+                    list(self._drops.values()),
+                )
+        for staged in self._staged():
+            staged.clear()
+        self._revisions.clear()
+        return written
+
+    # -- run ledger ---------------------------------------------------------
+
+    def start_run(self, spider: str, site: str | None, arguments: dict) -> int:
+        """Record a crawl's start (committed at once) and return its id. Runs
+        left unfinished by a killed process are marked ``interrupted``: the
+        archive lock says none of them is still running."""
+        with self._transaction():
+            self.db.execute(
+                f"UPDATE {RUNS} SET finish_reason = 'interrupted' WHERE finished_at IS NULL AND finish_reason IS NULL"
+            )
+            cursor = self.db.execute(
+                f"INSERT INTO {RUNS} (spider, site, arguments, started_at) VALUES (?, ?, ?, ?)",
+                [spider, site, json.dumps(arguments, ensure_ascii=False, sort_keys=True), utc_now()],
+            )
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, **fields: Any) -> None:
+        values = {
+            k: json.dumps(v, ensure_ascii=False, sort_keys=True, default=str) if isinstance(v, (dict, list)) else v
+            for k, v in fields.items()
+        }
+        values["finished_at"] = utc_now()
+        assignments = ", ".join(f"{column} = :{column}" for column in values)
+        with self._transaction():
+            self.db.execute(f"UPDATE {RUNS} SET {assignments} WHERE id = :run_id", {**values, "run_id": run_id})
 
     def close(self) -> None:
         try:
@@ -159,6 +285,8 @@ class Archive:
                 self.db.close()
             except sqlite3.Error:  # already closed
                 pass
+            if self.lock:
+                self.lock.release()
 
 
 _crawler_archives: WeakKeyDictionary = WeakKeyDictionary()
@@ -166,13 +294,16 @@ _crawler_archives: WeakKeyDictionary = WeakKeyDictionary()
 
 def archive_for(crawler) -> Archive:
     """The crawl's one archive writer, opened on first use from the
-    ``NEWSARCHIVE_DB`` setting and closed when the spider closes (after the
-    pipelines have flushed)."""
+    ``NEWSARCHIVE_DB`` setting under the archive lock, and closed when the
+    engine stops (after the pipelines have flushed and the ledger is written).
+
+    Raises :class:`ArchiveBusy` when another crawl holds the archive.
+    """
     archive = _crawler_archives.get(crawler)
     if archive is None:
         from scrapy import signals
 
-        archive = Archive(crawler.settings.get("NEWSARCHIVE_DB") or "archive.db")
+        archive = Archive(crawler.settings.get("NEWSARCHIVE_DB") or "archive.db", lock=True)
         _crawler_archives[crawler] = archive
-        crawler.signals.connect(archive.close, signal=signals.spider_closed)
+        crawler.signals.connect(archive.close, signal=signals.engine_stopped, weak=False)
     return archive

@@ -1,7 +1,9 @@
-"""Keep one item per story code, within the run and against the archive.
+"""Keep one item per story code within a run.
 
-A duplicate is dropped; the URLs it was reached by become aliases of the
-story already kept, so no way of reaching a story is forgotten.
+A second item of a story already seen in this run is dropped; the URLs it
+was reached by become aliases of the story kept. (A story already in the
+archive passes on: the store records it as updated, with a revision, or as
+unchanged.)
 """
 
 from __future__ import annotations
@@ -32,17 +34,10 @@ class DeduplicateStoriesPipeline:
             return item
         adapter = ItemAdapter(item)
         key = (adapter["site"], adapter["story_code"])
-        if key in self.seen:
-            reason = "in_run"
-        elif self.archive.has_story(*key):
-            reason = "archived"
-        else:
+        if key not in self.seen:
             self.seen.add(key)
             return item
         self.archive.stage_aliases(*key, [adapter.get("url"), *(adapter.get("aliases") or ())])
         if self.stats is not None:
-            self.stats.inc_value(f"newsarchive/dedupe/{reason}")
-        raise DropItem(
-            f"Duplicate story {key[0]}/{key[1]} ({reason.replace('_', ' ')}): {adapter.get('url')}",
-            log_level="INFO",
-        )
+            self.stats.inc_value("newsarchive/dedupe/in_run")
+        raise DropItem(f"Duplicate story {key[0]}/{key[1]} in this run: {adapter.get('url')}", log_level="INFO")

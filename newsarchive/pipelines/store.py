@@ -1,7 +1,8 @@
-"""Persist articles and aliases to the SQLite archive in batches.
+"""Persist articles, aliases and dropped pages to the SQLite archive in batches.
 
-A batch is written when ``NEWSARCHIVE_BATCH_SIZE`` articles (or as many
-aliases) are staged, and at close.
+A batch is written when ``NEWSARCHIVE_BATCH_SIZE`` stories (or as many
+aliases or drops) are staged, and at close. Each story is counted as new,
+updated (a revision keeps the previous values) or unchanged.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 from itemadapter import ItemAdapter
 
 from newsarchive.archive import archive_for
-from newsarchive.items import ArticleItem, StoryAlias
+from newsarchive.items import ArticleItem, PageDrop, StoryAlias
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +39,18 @@ class StoreArchivePipeline:
         if isinstance(item, StoryAlias):
             self.archive.stage_aliases(item.site, item.story_code, [item.url])
             self._inc("aliases_staged")
+        elif isinstance(item, PageDrop):
+            self.archive.stage_drop(item.site, item.story_code, item.url, item.reason, item.detail)
+            self._inc("drops")
         elif isinstance(item, ArticleItem):
             adapter = ItemAdapter(item)
-            self.archive.stage_article(item)
+            outcome = self.archive.stage_article(item)
             self.archive.stage_aliases(
                 adapter["site"], adapter["story_code"], [adapter["url"], *(adapter.get("aliases") or ())]
             )
-            self._inc("articles")
+            self._inc(outcome)
+            if outcome == "updated":
+                logger.info("Story %s/%s changed since it was archived", adapter["site"], adapter["story_code"])
         else:
             return item
         if self.archive.largest_pending_batch >= self.batch_size:

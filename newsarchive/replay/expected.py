@@ -19,7 +19,7 @@ from newsarchive.sites.base import Site
 from newsarchive.sites.newsstudio import PageRejected
 
 #: Fields that depend on the crawl rather than on the page.
-CRAWL_FIELDS = ("fetched_at", "aliases")
+CRAWL_FIELDS = ("fetched_at", "aliases", "first_seen", "last_seen")
 
 
 def saved_response(page: SavedPage):

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import argparse
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from newsarchive.replay.pages import SavedSite
+from newsarchive.replay.pages import SavedSite, page_key
 
 
-def make_handler(saved: SavedSite, request_log: list | None = None):
+def make_handler(server: MirrorServer):
+    saved = server.saved
+
     class SavedPageHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -25,8 +28,10 @@ def make_handler(saved: SavedSite, request_log: list | None = None):
                 status, headers, body = 404, {"Content-Type": "text/plain"}, b"not saved\n"
             else:
                 status, headers, body = page.status, page.response_headers(), page.body()
-            if request_log is not None:
-                request_log.append((self.path, status))
+                body = server.replaced.get(page_key(page.url), body)
+                if server.delay and page.expected is not None:
+                    time.sleep(server.delay)
+            server.requests.append((self.path, status))
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -41,14 +46,23 @@ def make_handler(saved: SavedSite, request_log: list | None = None):
 
 
 class MirrorServer:
-    """A saved site on 127.0.0.1, in a background thread."""
+    """A saved site on 127.0.0.1, in a background thread.
 
-    def __init__(self, folder, port: int = 0):
+    ``delay`` slows article pages down (to stop a crawl half-way in tests);
+    :meth:`replace` serves another body for a page (a story edited).
+    """
+
+    def __init__(self, folder, port: int = 0, delay: float = 0.0):
         self.saved = SavedSite(folder)
+        self.delay = delay
+        self.replaced: dict[str, bytes] = {}
         #: (path, status) of every request served, in order
         self.requests: list[tuple[str, int]] = []
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.saved, self.requests))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def replace(self, url: str, body: bytes) -> None:
+        self.replaced[page_key(url)] = body
 
     @property
     def origin(self) -> str:

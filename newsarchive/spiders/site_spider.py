@@ -11,29 +11,46 @@ Subclasses only name a :class:`~newsarchive.sites.base.Site`. Arguments
 ``lang``
     comma-separated editions to follow (default: the site's default edition).
 ``max_pages``
-    how many pages of each listing to walk (default 10).
+    how many pages of each listing to walk at most (default 10; no bound
+    with ``since`` or ``backfill``).
+``recheck_days``
+    archived stories published within this many days are fetched again to
+    catch edits (default 2); older archived stories are not requested.
+``since``
+    ``YYYY-MM-DD``: walk listings back until a page dates all its stories
+    before this day, instead of stopping at the first page with nothing new.
+``backfill``
+    ``1``: walk every listing page (a first full archive).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import safe_url_string
 
-from newsarchive.items import StoryAlias
+from newsarchive.archive import StoryState, archive_for
+from newsarchive.items import PageDrop, StoryAlias
+from newsarchive.pipelines.dates import parse_day
 from newsarchive.sites.base import Site, host, origin
 from newsarchive.sites.newsstudio import PageRejected
-from newsarchive.sites.text import clean_ws
+from newsarchive.sites.text import VISIBLE_DATE, clean_ws
 
 DEFAULT_MAX_PAGES = 10
+DEFAULT_RECHECK_DAYS = 2
 NEXT_TEXTS = frozenset(
     {"next", "next page", "next »", "»", "›", "older", "older posts", "more", "بعدی", "اگلا", "التالي"}
 )
 PAGE_NUMBER = re.compile(r"(?:[?&](?:page|p|pageno|pi)=|/page/)(\d+)", re.I)
+#: Drops that will not change by fetching again: later runs skip the story.
+PERMANENT_DROPS = frozenset({"no_story_code", "no_body", "not_text", "gone", "robots_forbidden"})
+GONE_STATUSES = frozenset({404, 410})
 
 
 def _split(value) -> list[str]:
@@ -44,6 +61,18 @@ def _split(value) -> list[str]:
     return [v.strip() for v in str(value).split(",") if v.strip()]
 
 
+def _whole_number(name: str, value) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must not be negative, not {value!r}")
+    return number
+
+
 def looks_like_feed(response) -> bool:
     head = response.body[:2048].lstrip().lower()
     return head.startswith(b"<?xml") or b"<rss" in head or b"<feed" in head
@@ -52,21 +81,54 @@ def looks_like_feed(response) -> bool:
 class SiteSpider(scrapy.Spider):
     site: Site
 
-    def __init__(self, start_urls=None, lang=None, max_pages=None, *args, **kwargs):
+    def __init__(
+        self,
+        start_urls=None,
+        lang=None,
+        max_pages=None,
+        recheck_days=None,
+        since=None,
+        backfill=None,
+        *args,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        #: The arguments as given, for the run ledger.
+        self.arguments = {
+            name: value
+            for name, value in dict(
+                start_urls=start_urls,
+                lang=lang,
+                max_pages=max_pages,
+                recheck_days=recheck_days,
+                since=since,
+                backfill=backfill,
+            ).items()
+            if value is not None
+        }
         self.editions = tuple(_split(lang)) or (self.site.default_edition,)
+        self.backfill = str(backfill or "").lower() in {"1", "true", "yes"}
         try:
-            self.max_pages = int(max_pages) if max_pages is not None else DEFAULT_MAX_PAGES
+            self.since = date.fromisoformat(since) if since else None
         except ValueError:
-            raise ValueError(f"max_pages must be a whole number, not {max_pages!r}") from None
+            raise ValueError(f"since must be a date as YYYY-MM-DD, not {since!r}") from None
+        walk_back = self.backfill or self.since is not None
+        self.max_pages = _whole_number("max_pages", max_pages)
+        if self.max_pages is None and not walk_back:
+            self.max_pages = DEFAULT_MAX_PAGES
+        recheck = _whole_number("recheck_days", recheck_days)
+        self.recheck = timedelta(days=DEFAULT_RECHECK_DAYS if recheck is None else recheck)
         given = [safe_url_string(url) for url in _split(start_urls)]
         mirrors = [origin(url) for url in given if not self.site.is_site_host(host(url))]
         #: Where site URLs are fetched from: the site itself, or a mirror.
         self.fetch_origin = mirrors[0] if mirrors else self.site.canonical_origin
         self.start_points = given or self.site.start_urls(self.editions)
-        #: story code -> the site URL it was first requested by
-        self.requested: dict[str, str] = {}
+        #: story code -> the site URL it was first met by in this run
+        self.met: dict[str, str] = {}
+        #: story codes met in this run that the archive did not know
+        self.new_codes: set[str] = set()
         self.alias_urls: set[str] = set()
+        self.started = datetime.now(timezone.utc)
 
     # -- URLs ---------------------------------------------------------------
 
@@ -84,6 +146,24 @@ class SiteSpider(scrapy.Spider):
     def _inc(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"newsarchive/{key}", count)
 
+    # -- what the archive knows ---------------------------------------------
+
+    @property
+    def archive(self):
+        return archive_for(self.crawler)
+
+    def due_for_recheck(self, state: StoryState) -> bool:
+        stamp = state.published or state.first_seen
+        if not stamp:
+            return True
+        try:
+            moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        except ValueError:
+            return True
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return self.started - moment <= self.recheck
+
     # -- discovery ----------------------------------------------------------
 
     async def start(self):
@@ -91,8 +171,9 @@ class SiteSpider(scrapy.Spider):
             yield Request(url, callback=self.parse, dont_filter=True, meta={"listing_page": 1})
 
     def follow_article(self, url: str):
-        """A request for the story ``url`` leads to, or an alias if that
-        story was already requested in this run (or nothing)."""
+        """A request for the story ``url`` leads to, an alias if the story
+        was already met in this run, or nothing (not an article of ours, or
+        archived and not due for a recheck)."""
         if not self.is_ours(url):
             return None
         site_url = self.site_url(url)
@@ -103,18 +184,37 @@ class SiteSpider(scrapy.Spider):
             self._inc("discovery/other_edition")
             return None
         code = parsed.story_code
-        first = self.requested.get(code)
+        first = self.met.get(code)
         if first is not None:
             if site_url != first and site_url not in self.alias_urls:
                 self.alias_urls.add(site_url)
-                self._inc("discovery/variant_urls")
-                return StoryAlias(site=self.site.name, story_code=code, url=site_url)
+                if not self.archive.has_alias(site_url):
+                    self._inc("discovery/variant_urls")
+                    return StoryAlias(site=self.site.name, story_code=code, url=site_url)
             return None
-        self.requested[code] = site_url
-        self._inc("discovery/articles")
+        self.met[code] = site_url
+        state = self.archive.story_state(self.site.name, code)
+        if state.archived:
+            if not self.due_for_recheck(state):
+                self._inc("discovery/skipped_archived")
+                if not self.archive.has_alias(site_url):
+                    self.alias_urls.add(site_url)
+                    return StoryAlias(site=self.site.name, story_code=code, url=site_url)
+                return None
+            self._inc("discovery/rechecked")
+        elif state.dropped_reason in PERMANENT_DROPS:
+            self._inc("discovery/skipped_dropped")
+            return None
+        else:
+            self.new_codes.add(code)
+            self._inc("discovery/articles")
         return Request(
             self.site.fetch_url(site_url, self.fetch_origin),
             callback=self.parse_article,
+            errback=self.article_failed,
+            # Stories are deduplicated by code above; the fingerprint filter
+            # would also refuse, on resume, a story fetched but not stored.
+            dont_filter=True,
             meta={"story_code": code, "found_url": site_url},
         )
 
@@ -140,24 +240,43 @@ class SiteSpider(scrapy.Spider):
         if not links:
             self.logger.warning("Feed %s lists no links", response.url)
         for link in links:
-            request = self.follow_article(response.urljoin(clean_ws(link)))
-            if request is not None:
-                yield request
+            followed = self.follow_article(response.urljoin(clean_ws(link)))
+            if followed is not None:
+                yield followed
 
     def parse_listing(self, response):
         self._inc("listing_pages")
-        found = 0
+        brought_new = False
         for href in response.css("a::attr(href)").getall():
-            request = self.follow_article(response.urljoin(href.strip()))
-            if request is not None:
-                found += 1
-                yield request
+            followed = self.follow_article(response.urljoin(href.strip()))
+            if followed is not None:
+                yield followed
+            code = self.site.story_code(self.site_url(response.urljoin(href.strip())))
+            brought_new = brought_new or code in self.new_codes
         page = response.meta.get("listing_page", 1)
         next_url = self.next_page_url(response, page)
-        if next_url and page < self.max_pages:
-            yield Request(next_url, callback=self.parse_listing, meta={"listing_page": page + 1})
-        elif next_url:
+        if next_url is None:
+            return
+        if self.max_pages is not None and page >= self.max_pages:
             self.logger.info("Stopped at listing page %d of %s (max_pages)", page, response.url)
+        elif self.since is not None:
+            days = [d for d in map(parse_day, self.listing_dates(response)) if d]
+            if days and max(days) < self.since.isoformat():
+                self.logger.info("Stopped at listing page %d: every story on it is older than %s", page, self.since)
+            else:
+                yield self.listing_request(next_url, page + 1)
+        elif self.backfill or brought_new:
+            yield self.listing_request(next_url, page + 1)
+        else:
+            self._inc("listing/stopped_nothing_new")
+            self.logger.info("Stopped at listing page %d of %s: nothing new on it", page, response.url)
+
+    def listing_request(self, url: str, page: int) -> Request:
+        return Request(url, callback=self.parse_listing, dont_filter=True, meta={"listing_page": page})
+
+    @staticmethod
+    def listing_dates(response) -> list[str]:
+        return [m.group(0) for text in response.css("body ::text").getall() for m in VISIBLE_DATE.finditer(text)]
 
     def next_page_url(self, response, page: int) -> str | None:
         candidates = response.css('link[rel="next"]::attr(href), a[rel~="next"]::attr(href)').getall()
@@ -177,22 +296,49 @@ class SiteSpider(scrapy.Spider):
 
     # -- articles -----------------------------------------------------------
 
+    def drop(self, response_or_request, reason: str, detail: str) -> PageDrop:
+        meta = response_or_request.meta
+        url = meta.get("found_url") or self.site_url(response_or_request.url)
+        self._inc(f"dropped/{reason}")
+        self.logger.warning("Dropped %s: %s: %s", response_or_request.url, reason, detail)
+        return PageDrop(
+            site=self.site.name,
+            story_code=meta.get("story_code") or self.site.story_code(url),
+            url=url,
+            reason=reason,
+            detail=detail,
+        )
+
     def parse_article(self, response):
         site_url = self.site_url(response.url)
         try:
             item = self.site.parse(response, url=site_url)
         except PageRejected as rejected:
-            self._inc(f"dropped/{rejected.reason}")
-            self.logger.warning("Dropped %s: %s", response.url, rejected)
+            yield self.drop(response, rejected.reason, rejected.detail)
             return
         item.fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
         # The first redirect URL is our own normalized request for found_url.
         redirects = response.meta.get("redirect_urls", ())[1:]
         reached_by = [response.meta.get("found_url"), *map(self.site_url, redirects), site_url]
         item.aliases = [u for u in dict.fromkeys(reached_by) if u and u != item.url]
-        self.requested.setdefault(item.story_code, item.url)
+        self.met.setdefault(item.story_code, item.url)
         yield item
         for entry in item.related:
-            request = self.follow_article(entry["url"])
-            if request is not None:
-                yield request
+            followed = self.follow_article(entry["url"])
+            if followed is not None:
+                yield followed
+
+    def article_failed(self, failure):
+        request = failure.request
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            if status in GONE_STATUSES:
+                yield self.drop(request, "gone", f"HTTP {status}")
+            else:
+                yield self.drop(request, f"http_{status}", f"HTTP {status}")
+        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            yield self.drop(request, "robots_forbidden", "disallowed by robots.txt")
+        elif failure.check(IgnoreRequest):
+            self.logger.info("Ignored %s: %s", request.url, failure.value)
+        else:
+            yield self.drop(request, "fetch_error", f"{failure.type.__name__}: {failure.value}")

@@ -1,10 +1,13 @@
+import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 
-from newsarchive.archive import ARTICLE_COLUMNS, Archive
+import pytest
+
+from newsarchive.archive import ARTICLE_COLUMNS, Archive, ArchiveBusy, StoryState
 from newsarchive.items import ArticleItem
 from tests.conftest import ROOT
 
@@ -51,7 +54,7 @@ def test_schema_has_every_item_field_but_aliases(tmp_path):
     archive = Archive(tmp_path / "a.db")
     try:
         columns = archive.db["articles"].columns_dict
-        assert set(columns) == set(ARTICLE_COLUMNS)
+        assert set(columns) == set(ARTICLE_COLUMNS) | {"first_seen", "last_seen"}
         assert "aliases" not in columns and "body" in columns
         assert archive.db["articles"].pks == ["site", "story_code"]
         assert archive.db.execute("PRAGMA user_version").fetchone()[0] >= 1
@@ -90,3 +93,78 @@ def test_a_failed_flush_writes_nothing_and_keeps_the_batch(tmp_path):
     assert [r[0] for r in archive.db.execute("SELECT story_code FROM articles")] == ["1"]
     assert archive.pending == 2
     archive.db.close()
+
+
+def test_refetch_outcomes_new_updated_unchanged(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    story = dict(site="s", story_code="1", title="Old title", body="Body", tags=["a"], fetched_at="2024-01-01T00:00:00Z")
+    assert archive.stage_article(ArticleItem(**story)) == "new"
+    archive.flush()
+    same = {**story, "fetched_at": "2024-01-02T00:00:00Z", "related": [{"title": "ignored"}]}
+    assert archive.stage_article(ArticleItem(**same)) == "unchanged"
+    archive.flush()
+    row = archive.story("s", "1")
+    assert (row["first_seen"], row["last_seen"], row["fetched_at"]) == (
+        "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "2024-01-01T00:00:00Z"
+    )
+    edited = {**story, "title": "New title", "tags": ["a", "b"], "fetched_at": "2024-01-03T00:00:00Z"}
+    assert archive.stage_article(ArticleItem(**edited)) == "updated"
+    archive.flush()
+    row = archive.story("s", "1")
+    assert (row["title"], row["tags"], row["first_seen"]) == ("New title", ["a", "b"], "2024-01-01T00:00:00Z")
+    (revision,) = archive.db["revisions"].rows
+    assert revision["fetched_at"] == "2024-01-03T00:00:00Z"
+    assert json.loads(revision["changed"]) == ["title", "tags"]
+    assert json.loads(revision["previous"]) == {"title": "Old title", "tags": ["a"]}
+    archive.close()
+
+
+def test_drops_are_recorded_with_attempts(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    archive.stage_drop("s", "7", "https://example.org/7", "no_body", "empty container")
+    archive.flush()
+    archive.stage_drop("s", "7", "https://example.org/7", "no_body", "empty container")
+    archive.flush()
+    (row,) = archive.db["dropped"].rows
+    assert (row["reason"], row["attempts"]) == ("no_body", 2)
+    assert archive.story_state("s", "7").dropped_reason == "no_body"
+    assert archive.story_state("s", "8") == StoryState(archived=False)
+    archive.close()
+
+
+def test_only_one_writer_holds_the_lock(tmp_path):
+    path = tmp_path / "a.db"
+    writer = Archive(path, lock=True)
+    with pytest.raises(ArchiveBusy, match=f"pid {os.getpid()}"):
+        Archive(path, lock=True)
+    reader = Archive(path)  # readers do not need the lock
+    reader.db.close()
+    writer.close()
+    Archive(path, lock=True).close()
+
+
+def test_lock_of_a_killed_process_is_free(tmp_path):
+    path = tmp_path / "a.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"from newsarchive.archive import Archive; a = Archive({str(path)!r}, lock=True); print('held', flush=True); input()"],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(ArchiveBusy):
+        Archive(path, lock=True)
+    holder.kill()
+    holder.wait()
+    Archive(path, lock=True).close()
+
+
+def test_runs_started_and_finished_and_interrupted(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    first = archive.start_run("islamtimes", "islamtimes", {"lang": "en"})
+    second = archive.start_run("islamtimes", "islamtimes", {})  # the first never finished
+    archive.finish_run(second, finish_reason="finished", requests=3, responses_by_status={"200": 3})
+    rows = {r["id"]: r for r in archive.db["runs"].rows}
+    assert rows[first]["finish_reason"] == "interrupted" and rows[first]["finished_at"] is None
+    assert rows[second]["finish_reason"] == "finished" and rows[second]["finished_at"]
+    assert json.loads(rows[second]["responses_by_status"]) == {"200": 3}
+    assert json.loads(rows[first]["arguments"]) == {"lang": "en"}
+    archive.close()

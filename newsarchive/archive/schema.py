@@ -1,0 +1,138 @@
+"""Tables of the archive, created or completed when an archive is opened.
+
+``articles``
+    one row per story, primary key (``site``, ``story_code``): a column per
+    :class:`~newsarchive.items.ArticleItem` field except ``aliases`` (lists
+    and dicts as JSON), plus ``first_seen`` and ``last_seen``;
+``aliases``
+    every URL a story was reached by (its canonical URL included) -> story;
+``revisions``
+    the previous values of a story's tracked fields each time a refetch
+    found them changed;
+``dropped``
+    pages that did not become a story, with the reason and when;
+``runs``
+    the run ledger: one row per crawl;
+``articles_fts``
+    FTS5 index over title, lead and body, kept in sync by triggers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import sqlite_utils
+
+from newsarchive.items import ArticleItem
+
+SCHEMA_VERSION = 2
+
+ARTICLES = "articles"
+ALIASES = "aliases"
+REVISIONS = "revisions"
+DROPPED = "dropped"
+RUNS = "runs"
+FTS_COLUMNS = ("title", "lead", "body")
+
+#: Item fields that are not ``articles`` columns.
+NOT_COLUMNS = frozenset({"aliases"})
+#: A change in one of these makes a revision.
+REVISION_FIELDS = ("title", "lead", "body", "tags", "authors", "published", "modified")
+#: Columns holding JSON.
+JSON_FIELDS = frozenset(
+    f.name for f in dataclasses.fields(ArticleItem) if f.type.startswith(("list", "dict"))
+)
+
+
+def _column_type(field: dataclasses.Field) -> type:
+    return int if field.type in ("int", int) else str
+
+
+ARTICLE_COLUMNS: dict[str, type] = {
+    f.name: _column_type(f) for f in dataclasses.fields(ArticleItem) if f.name not in NOT_COLUMNS
+}
+ARCHIVE_COLUMNS: dict[str, type] = {"first_seen": str, "last_seen": str}
+
+TABLES: dict[str, dict] = {
+    ARTICLES: {
+        "columns": {**ARTICLE_COLUMNS, **ARCHIVE_COLUMNS},
+        "pk": ("site", "story_code"),
+        "not_null": {"site", "story_code"},
+        "indexes": [["published"]],
+    },
+    ALIASES: {
+        "columns": {"url": str, "site": str, "story_code": str, "first_seen": str},
+        "pk": "url",
+        "not_null": {"site", "story_code"},
+        "indexes": [["site", "story_code"]],
+    },
+    REVISIONS: {
+        "columns": {
+            "id": int,
+            "site": str,
+            "story_code": str,
+            "fetched_at": str,
+            "changed": str,
+            "previous": str,
+        },
+        "pk": "id",
+        "not_null": {"site", "story_code"},
+        "indexes": [["site", "story_code"]],
+    },
+    DROPPED: {
+        "columns": {
+            "url": str,
+            "site": str,
+            "story_code": str,
+            "reason": str,
+            "detail": str,
+            "first_seen": str,
+            "last_seen": str,
+            "attempts": int,
+        },
+        "pk": "url",
+        "not_null": {"reason"},
+        "indexes": [["site", "story_code"]],
+    },
+    RUNS: {
+        "columns": {
+            "id": int,
+            "spider": str,
+            "site": str,
+            "arguments": str,
+            "started_at": str,
+            "finished_at": str,
+            "finish_reason": str,
+            "requests": int,
+            "responses_by_status": str,
+            "items_new": int,
+            "items_updated": int,
+            "items_unchanged": int,
+            "dropped_by_reason": str,
+            "errors": int,
+            "stats": str,
+        },
+        "pk": "id",
+        "not_null": set(),
+        "indexes": [["started_at"]],
+    },
+}
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create what is missing; add columns a newer version expects. Never
+    drops or rewrites data."""
+    with db.atomic():
+        for name, spec in TABLES.items():
+            table = db[name]
+            if not table.exists():
+                table.create(spec["columns"], pk=spec["pk"], not_null=spec["not_null"])
+            else:
+                for column, kind in spec["columns"].items():
+                    if column not in table.columns_dict:
+                        table.add_column(column, kind)
+            for columns in spec["indexes"]:
+                table.create_index(columns, if_not_exists=True)
+        if not db[ARTICLES].detect_fts():
+            db[ARTICLES].enable_fts(list(FTS_COLUMNS), create_triggers=True)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -1,0 +1,1 @@
+"""Scrapy extensions: components that follow the crawl as a whole."""
