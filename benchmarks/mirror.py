@@ -81,10 +81,13 @@ def article_page(code: int, index: int, titles: dict[int, str], page_kb: int, rn
 {sidebar}
 </ul></div></div>
 """
-    # Real pages carry scripts, menus and styles: pad to the size asked for.
+    # Real pages carry scripts, menus and styles: pad to the size asked for
+    # with text that compresses about as well as real markup does.
     padding = max(0, page_kb * 1024 - len(page.encode()) - 40)
-    filler = "var a=[" + ",".join("0" for _ in range(padding // 2)) + "];"
-    return page + f"<script>{filler[:padding]}</script>\n</body></html>\n"
+    filler = []
+    while sum(map(len, filler)) < padding:
+        filler.append(f"var {rng.choice(WORDS)}{rng.randrange(10**6)}='{rng.choice(WORDS)} {rng.randrange(10**9)}';")
+    return page + f"<script>{''.join(filler)[:padding]}</script>\n</body></html>\n"
 
 
 def listing_page(codes: list[int], page: int, pages: int, titles: dict[int, str], offset: int) -> str:

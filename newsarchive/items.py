@@ -51,6 +51,10 @@ class ArticleItem:
     fetched_at: str | None = None
     #: How many lines the sidebar-stripping pipeline removed from the body.
     sidebar_removed: int = 0
+    #: Provenance: the WARC file (a name in the WARC folder) and the offset
+    #: of the response record the item was parsed from.
+    capture_file: str | None = None
+    capture_offset: int | None = None
 
 
 @dataclass

@@ -51,7 +51,17 @@ EXTENSIONS = {
     "newsarchive.extensions.run_ledger.RunLedger": 0,
 }
 
+#: Keep every response in WARC files.
+NEWSARCHIVE_WARC_ENABLED = True
+#: Where the WARC files go (default: warc/ beside the archive).
+NEWSARCHIVE_WARC_DIR = os.environ.get("NEWSARCHIVE_WARC_DIR", "")
+#: Start a new WARC file past this size, in bytes.
+NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
+
 DOWNLOADER_MIDDLEWARES = {
+    # Closest to the network: records what the server sent, before
+    # decompression and redirects.
+    "newsarchive.capture.writer.WarcCaptureMiddleware": 980,
     # Last before the download handlers: everything else runs as in a live crawl.
     "newsarchive.replay.middleware.ReplayMiddleware": 990,
 }

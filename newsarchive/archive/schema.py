@@ -25,7 +25,7 @@ import sqlite_utils
 
 from newsarchive.items import ArticleItem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 ARTICLES = "articles"
 ALIASES = "aliases"
@@ -45,7 +45,7 @@ JSON_FIELDS = frozenset(
 
 
 def _column_type(field: dataclasses.Field) -> type:
-    return int if field.type in ("int", int) else str
+    return int if str(field.type).split(" ")[0] == "int" else str
 
 
 ARTICLE_COLUMNS: dict[str, type] = {

@@ -1,4 +1,6 @@
-"""A downloader middleware that answers requests from saved pages.
+"""A downloader middleware that answers requests from saved pages or WARC
+captures (``NEWSARCHIVE_REPLAY``: a folder with ``pages.json``, or of
+``.warc.gz`` files).
 
 It sits last before the download handlers, so requests and responses pass
 through every other downloader middleware (robots.txt, redirects, retries,
@@ -14,13 +16,13 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from newsarchive.replay.pages import SavedSite
+from newsarchive.replay.captures import open_replay_source
 
 logger = logging.getLogger(__name__)
 
 
 class ReplayMiddleware:
-    def __init__(self, saved: SavedSite, stats=None):
+    def __init__(self, saved, stats=None):
         self.saved = saved
         self.stats = stats
 
@@ -29,7 +31,7 @@ class ReplayMiddleware:
         folder = crawler.settings.get("NEWSARCHIVE_REPLAY")
         if not folder:
             raise NotConfigured  # bare: disabled quietly, as in every live crawl
-        saved = SavedSite(folder)
+        saved = open_replay_source(folder)
         logger.info("Replaying %d saved pages from %s: no network", len(saved.pages), saved.folder)
         return cls(saved, stats=crawler.stats)
 

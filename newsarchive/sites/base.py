@@ -138,6 +138,15 @@ class Site:
         base = urlsplit(fetch_origin or self.canonical_origin)
         return urlunsplit((base.scheme, base.netloc, path, strip_tracking(parts.query), ""))
 
+    def site_url(self, url: str, fetch_origin: str | None = None) -> str:
+        """``url`` as a URL of the site: on a mirror (``fetch_origin``), its
+        host mapped back to the canonical one; without a fragment."""
+        url = safe_url_string(url).split("#", 1)[0]
+        if fetch_origin and fetch_origin != self.canonical_origin and origin(url) == fetch_origin:
+            parts = urlsplit(url)
+            return self.canonical_origin + parts.path + (f"?{parts.query}" if parts.query else "")
+        return url
+
     def start_urls(self, editions: tuple[str, ...], fetch_origin: str | None = None) -> list[str]:
         base = fetch_origin or self.canonical_origin
         return [

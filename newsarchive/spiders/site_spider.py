@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -35,7 +34,7 @@ from scrapy.http import Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import safe_url_string
 
-from newsarchive.archive import StoryState, archive_for
+from newsarchive.archive import StoryState, archive_for, utc_now
 from newsarchive.items import PageDrop, StoryAlias
 from newsarchive.pipelines.dates import parse_day
 from newsarchive.sites.base import Site, host, origin
@@ -133,12 +132,7 @@ class SiteSpider(scrapy.Spider):
     # -- URLs ---------------------------------------------------------------
 
     def site_url(self, url: str) -> str:
-        """``url`` as a URL of the site: a mirror's host mapped back."""
-        url = safe_url_string(url)
-        if self.fetch_origin != self.site.canonical_origin and origin(url) == self.fetch_origin:
-            parts = urlsplit(url)
-            return self.site.canonical_origin + parts.path + (f"?{parts.query}" if parts.query else "")
-        return url.split("#", 1)[0]
+        return self.site.site_url(url, self.fetch_origin)
 
     def is_ours(self, url: str) -> bool:
         return self.site.is_site_host(host(url)) or origin(url) == self.fetch_origin
@@ -316,7 +310,12 @@ class SiteSpider(scrapy.Spider):
         except PageRejected as rejected:
             yield self.drop(response, rejected.reason, rejected.detail)
             return
-        item.fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        capture = response.meta.get("capture")
+        if capture:
+            item.fetched_at = capture["date"]
+            item.capture_file, item.capture_offset = capture["file"], capture["offset"]
+        else:
+            item.fetched_at = utc_now()
         # The first redirect URL is our own normalized request for found_url.
         redirects = response.meta.get("redirect_urls", ())[1:]
         reached_by = [response.meta.get("found_url"), *map(self.site_url, redirects), site_url]

@@ -1,6 +1,6 @@
 """Requests of a first and a second scheduled run over a mirror of N stories.
 
-    python benchmarks/incremental.py --stories 1000
+    python benchmarks/scheduled_runs.py --stories 1000
 
 The first run archives the whole mirror (``-a backfill=1``); the second runs
 as a scheduled run would, over the unchanged site. Prints the requests of

@@ -1,0 +1,59 @@
+"""A folder of WARC captures as a replay source, looked up like saved pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsarchive.capture.reader import Capture, iter_captures, warc_files
+from newsarchive.replay.pages import SavedPage, page_key
+
+
+class CapturedPage(SavedPage):
+    def __init__(self, capture: Capture):
+        super().__init__(url=capture.url, status=capture.status)
+        self.capture = capture
+        self._loaded: tuple[list, bytes] | None = None
+
+    def _load(self) -> tuple[list, bytes]:
+        if self._loaded is None:
+            self._loaded = self.capture.read()
+        return self._loaded
+
+    def body(self) -> bytes:
+        return self._load()[1]
+
+    def response_headers(self) -> dict[str, str]:
+        return dict(self._load()[0])
+
+
+class CapturedSite:
+    """The newest capture of each URL (by path and query, whatever the
+    host) in a folder of WARC files."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder).resolve()
+        self.stats: dict = {}
+        newest: dict[str, Capture] = {}
+        for capture in iter_captures(self.folder, self.stats):
+            key = page_key(capture.url)
+            if key not in newest or capture.date >= newest[key].date:
+                newest[key] = capture
+        self.pages = {key: CapturedPage(capture) for key, capture in newest.items()}
+
+    def lookup(self, url: str) -> CapturedPage | None:
+        return self.pages.get(page_key(url))
+
+    def __iter__(self):
+        return iter(self.pages.values())
+
+
+def open_replay_source(folder: str | Path):
+    """Saved pages (a folder with ``pages.json``) or WARC captures."""
+    from newsarchive.replay.pages import MANIFEST, ManifestError, SavedSite
+
+    folder = Path(folder)
+    if (folder / MANIFEST).is_file():
+        return SavedSite(folder)
+    if folder.is_dir() and warc_files(folder):
+        return CapturedSite(folder)
+    raise ManifestError(f"{folder} holds neither a {MANIFEST} nor WARC files to replay")

@@ -1,0 +1,125 @@
+"""Every response of a crawl over 127.0.0.1 kept in WARC files; the archive
+rebuilt from them with no network; the replay switch reading them."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from warcio.archiveiterator import ArchiveIterator
+
+from newsarchive.capture.reader import iter_captures, warc_files
+from newsarchive.cli import cli
+from newsarchive.replay.server import MirrorServer
+from tests.conftest import FIXTURES, run_crawl
+from tests.spiders.test_end_to_end import stored_rows
+
+WARCIO = str(Path(sys.executable).parent / "warcio")
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("warc-crawl")
+    db = folder / "archive.db"
+    with MirrorServer(FIXTURES) as server:
+        paths = ("/en/rss/allnews", "/en/archive", "/ur/rss/allnews")
+        start = "start_urls=" + ",".join(server.origin + p for p in paths)
+        result = run_crawl(db, start, "lang=en,ur", settings={"NEWSARCHIVE_WARC_MAX_SIZE": "20000"})
+        served = len(server.requests)
+    assert result.returncode == 0, result.log
+    return folder, db, start, served, stored_rows(db)
+
+
+def test_every_response_is_captured_in_valid_rotated_files(crawled):
+    folder, _, _, served, _ = crawled
+    files = warc_files(folder / "warc")
+    assert len(files) >= 2  # rotated by size
+    assert all(f.name.startswith("islamtimes-") and f.name.endswith(".warc.gz") for f in files)
+    assert len(list(iter_captures(folder / "warc"))) == served
+    for command in ("check", "index"):
+        done = subprocess.run([WARCIO, command, *map(str, files)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    with open(files[0], "rb") as stream:
+        first = next(iter(ArchiveIterator(stream)))
+        assert first.rec_type == "warcinfo"
+        info = first.content_stream().read().decode()
+    assert "software: newsarchive/" in info and "run: islamtimes-" in info and "site: islamtimes" in info
+
+
+def test_each_story_points_to_its_capture(crawled):
+    folder, _, _, _, rows = crawled
+    for row in rows.values():
+        with open(folder / "warc" / row["capture_file"], "rb") as stream:
+            stream.seek(row["capture_offset"])
+            record = next(iter(ArchiveIterator(stream)))
+        assert record.rec_type == "response"
+        assert f"/{row['story_code']}/" in record.rec_headers.get_header("WARC-Target-URI")
+        assert record.rec_headers.get_header("WARC-Date") == row["fetched_at"]
+
+
+def test_archive_rebuilt_from_captures_alone(crawled, tmp_path):
+    folder, _, _, _, rows = crawled
+    db = tmp_path / "rebuilt.db"
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(db), "--warc-dir", str(folder / "warc")])
+    assert result.exit_code == 0, result.output
+    assert "13 new, 0 updated, 0 unchanged" in result.output
+    assert stored_rows(db) == rows
+
+
+def test_reparse_turns_a_changed_result_into_a_revision(crawled, tmp_path):
+    folder, db, _, _, rows = crawled
+    copy = tmp_path / "archive.db"
+    shutil.copy(db, copy)
+    conn = sqlite3.connect(copy)
+    conn.execute("UPDATE articles SET title = 'An older parser got this wrong' WHERE story_code = '1023423'")
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(copy), "--warc-dir", str(folder / "warc")])
+    assert result.exit_code == 0, result.output
+    assert "0 new, 1 updated, 12 unchanged" in result.output
+    conn = sqlite3.connect(copy)
+    assert conn.execute("SELECT story_code, changed, previous FROM revisions").fetchall() == [
+        ("1023423", '["title"]', '{"title": "An older parser got this wrong"}')
+    ]
+    assert conn.execute("SELECT title FROM articles WHERE story_code = '1023423'").fetchone()[0] == rows["1023423"]["title"]
+
+
+def test_file_cut_short_is_read_up_to_the_cut(crawled, tmp_path):
+    folder, _, _, _, rows = crawled
+    warc = tmp_path / "warc"
+    shutil.copytree(folder / "warc", warc)
+    last = warc_files(warc)[-1]
+    data = last.read_bytes()
+    last.write_bytes(data[: len(data) - 300])  # a killed writer: the last record is cut
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(tmp_path / "a.db"), "--warc-dir", str(warc)])
+    assert result.exit_code == 0, result.output
+    assert "1 file(s) cut short, read up to the cut" in result.output
+    rebuilt = stored_rows(tmp_path / "a.db")
+    # Whatever was written before the cut is back, exactly as crawled.
+    assert len(rebuilt) >= len(rows) - 2
+    for code, row in rebuilt.items():
+        assert row == rows[code]
+
+
+def test_replay_switch_reads_a_warc_folder(crawled, tmp_path):
+    folder, _, start, _, rows = crawled
+    db = tmp_path / "replayed.db"
+    # The mirror is gone: only the captures answer.
+    result = run_crawl(db, start, "lang=en,ur", settings={"NEWSARCHIVE_REPLAY": str(folder / "warc")})
+    assert result.returncode == 0, result.log
+    assert "'newsarchive/replay/missing'" not in result.log
+    replayed = stored_rows(db)
+    assert set(replayed) == set(rows)
+    for code, row in replayed.items():
+        assert row["body"] == rows[code]["body"] and row["published"] == rows[code]["published"]
+        assert row["capture_file"] is None  # replays are not captured again
+
+
+def test_reparse_errors_are_clear(tmp_path):
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(tmp_path / "a.db")])
+    assert result.exit_code != 0 and "no WARC folder" in result.output
