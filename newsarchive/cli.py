@@ -1,18 +1,33 @@
-"""The ``newsarchive`` command: work with an archive outside a crawl.
+"""The ``newsarchive`` command: read and maintain an archive outside a crawl.
 
-    newsarchive reparse [--db archive.db] [--warc-dir DIR] [--site S] [--since DATE]
+    newsarchive stats                      what the archive holds, per site
+    newsarchive search QUERY               full-text search, best first
+    newsarchive show STORY_CODE            a story with its aliases and revisions
+    newsarchive export --format jsonl|csv  every story, streamed
+    newsarchive runs                       the run ledger
+    newsarchive reparse                    parsers and pipelines over the WARC captures
+    newsarchive serve                      the archive in Datasette (extra: web)
+
+``--db`` everywhere, defaulting to the crawl's default (``NEWSARCHIVE_DB``
+or ``archive.db``).
 """
 
 from __future__ import annotations
 
+import csv
+import json
 import sys
 from pathlib import Path
 
 import click
+from tabulate import tabulate
 
 from newsarchive.archive import Archive, ArchiveBusy
+from newsarchive.archive import queries
 from newsarchive.reparse import ProgressPrinter, reparse
 from newsarchive.settings import NEWSARCHIVE_DB
+
+SPARKS = "▁▂▃▄▅▆▇█"
 
 db_option = click.option(
     "--db",
@@ -22,6 +37,22 @@ db_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The archive file (the crawl's NEWSARCHIVE_DB).",
 )
+site_option = click.option("--site", help="Only this site's stories.")
+since_option = click.option("--since", help="Only stories published on or after this date (YYYY-MM-DD).")
+
+
+def connect(db_path: Path):
+    try:
+        return queries.open_readonly(db_path)
+    except queries.ArchiveUnreadable as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def sparkline(values: list[int]) -> str:
+    top = max(values, default=0)
+    if not top:
+        return "·" * len(values)
+    return "".join("·" if v == 0 else SPARKS[min(len(SPARKS) - 1, (v * len(SPARKS) - 1) // top)] for v in values)
 
 
 @click.group()
@@ -30,11 +61,138 @@ def cli():
     """Read and maintain a newsarchive SQLite archive."""
 
 
+@cli.command()
+@db_option
+@click.option("--days", default=14, show_default=True, help="Days in the stories-per-day chart.")
+def stats(db_path: Path, days: int):
+    """What the archive holds, per site."""
+    conn = connect(db_path)
+    sites = queries.site_stats(conn, days)
+    if not sites:
+        click.echo(f"{db_path}: no stories yet")
+        return
+    for entry in sites:
+        run = entry["last_run"]
+        per_day = [count for _, count in entry["per_day"]]
+        click.echo(f"{entry['site']}: {entry['stories']} stories" + (f" ({entry['undated']} undated)" if entry["undated"] else ""))
+        click.echo(f"  published  {entry['first'] or '-'} .. {entry['last'] or '-'}")
+        if run:
+            click.echo(f"  last run   #{run['id']} {run['started_at']} .. {run['finished_at'] or '-'} ({run['finish_reason'] or 'running'})")
+        else:
+            click.echo("  last run   -")
+        first_day, last_day = entry["per_day"][0][0], entry["per_day"][-1][0]
+        click.echo(f"  per day    {sparkline(per_day)}  {first_day} .. {last_day}: {sum(per_day)} stories, at most {max(per_day)} a day")
+
+
+@cli.command("search")
+@db_option
+@click.argument("query")
+@site_option
+@since_option
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def search_command(db_path: Path, query: str, site, since, limit: int, as_json: bool):
+    """Full-text search (SQLite FTS5 syntax) over titles, leads and bodies."""
+    conn = connect(db_path)
+    try:
+        found = queries.search(conn, query, site=site, since=since, limit=limit)
+    except Exception as exc:  # FTS5 reports a bad query as an OperationalError
+        raise click.ClickException(f"cannot search for {query!r}: {exc}") from None
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("no story matches")
+        return
+    for hit in found:
+        click.echo(f"{hit['site']}/{hit['story_code']}  {(hit['published'] or '')[:10]}  {hit['title']}")
+        click.echo(f"    {hit['snippet']}")
+
+
+@cli.command("show")
+@db_option
+@click.argument("story_code")
+@site_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def show_command(db_path: Path, story_code: str, site, as_json: bool):
+    """A stored story, with its aliases and revisions."""
+    conn = connect(db_path)
+    stories = queries.show(conn, story_code, site=site)
+    if not stories:
+        raise click.ClickException(f"no story {story_code}" + (f" on {site}" if site else "") + f" in {db_path}")
+    if as_json:
+        click.echo(json.dumps(stories if len(stories) > 1 else stories[0], ensure_ascii=False, indent=2))
+        return
+    for story in stories:
+        click.echo(f"{story['title']}\n{'=' * min(len(story['title'] or ''), 78)}")
+        for field in ("site", "story_code", "url", "kind", "language", "section", "kicker", "published",
+                      "published_raw", "published_tz_source", "modified", "authors", "tags", "image_url",
+                      "fetched_at", "first_seen", "last_seen", "capture_file", "capture_offset"):
+            value = story.get(field)
+            if value not in (None, "", []):
+                click.echo(f"{field:>20}: {', '.join(value) if isinstance(value, list) else value}")
+        if story.get("lead"):
+            click.echo(f"\n{story['lead']}")
+        click.echo(f"\n{story['body']}\n")
+        click.echo("aliases:")
+        for url in story["aliases"]:
+            click.echo(f"  {url}")
+        click.echo(f"revisions: {len(story['revisions'])}")
+        for revision in story["revisions"]:
+            click.echo(f"  {revision['fetched_at']}: changed {', '.join(revision['changed'])}")
+            for field, value in revision["previous"].items():
+                click.echo(f"    was {field}: {value}")
+
+
+@cli.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@site_option
+@since_option
+@click.option("--until", help="Only stories published before this date (YYYY-MM-DD).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout).")
+def export_command(db_path: Path, fmt: str, site, since, until, output):
+    """Every story, one after the other: constant memory however large the archive."""
+    conn = connect(db_path)
+    columns, rows = queries.export_rows(conn, site=site, since=since, until=until)
+    if fmt == "csv":
+        writer = csv.writer(output)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(row)
+    else:
+        for row in rows:
+            output.write(json.dumps(queries.decoded(row), ensure_ascii=False) + "\n")
+
+
+@cli.command("runs")
+@db_option
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def runs_command(db_path: Path, limit: int, as_json: bool):
+    """The run ledger, newest first."""
+    conn = connect(db_path)
+    rows = queries.runs(conn, limit)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no runs recorded")
+        return
+    table = [
+        [r["id"], r["spider"], r["started_at"], r["finished_at"] or "-", r["finish_reason"] or "running",
+         r["requests"], r["items_new"], r["items_updated"], r["items_unchanged"], r["dropped_by_reason"] or "", r["errors"]]
+        for r in rows
+    ]
+    headers = ["id", "spider", "started", "finished", "reason", "requests", "new", "updated", "unchanged", "dropped", "errors"]
+    click.echo(tabulate(table, headers=headers))
+
+
 @cli.command("reparse")
 @db_option
 @click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of WARC captures (default: warc/ beside the archive).")
-@click.option("--site", help="Only this site's stories.")
+@site_option
 @click.option("--since", help="Only captures made on or after this date (YYYY-MM-DD).")
 def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, since: str | None):
     """Run today's parsers and pipelines over the archived captures.
@@ -45,6 +203,8 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
     warc_dir = warc_dir or db_path.parent / "warc"
     if not warc_dir.is_dir():
         raise click.ClickException(f"no WARC folder at {warc_dir}")
+    if db_path.exists():
+        connect(db_path).close()  # a clear error for a foreign file, before writing to it
     try:
         archive = Archive(db_path, lock=True)
     except ArchiveBusy as busy:
@@ -67,9 +227,23 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
     )
 
 
-def main() -> None:  # pragma: no cover - console script entry point
+@cli.command("serve")
+@db_option
+@click.option("-h", "--host", default="127.0.0.1", show_default=True)
+@click.option("-p", "--port", default=8001, show_default=True, type=int)
+def serve_command(db_path: Path, host: str, port: int):
+    """Browse and search the archive in Datasette, read-only (extra: web)."""
+    try:
+        from newsarchive.web import serve
+    except ImportError:
+        raise click.ClickException("Datasette is not installed: pip install 'newsarchive[web]'") from None
+    connect(db_path).close()
+    serve(db_path, host=host, port=port)
+
+
+def main() -> None:  # console script entry point
     cli(prog_name="newsarchive")
 
 
-if __name__ == "__main__":  # pragma: no cover
+if __name__ == "__main__":
     sys.exit(main())

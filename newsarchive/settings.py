@@ -46,9 +46,15 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.store.StoreArchivePipeline": 900,
 }
 
+#: Seconds between progress lines in the log (0: none).
+NEWSARCHIVE_PROGRESS_INTERVAL = 60.0
+# Our progress line says what Scrapy's LogStats says, and what was stored.
+LOGSTATS_INTERVAL = 0
+
 EXTENSIONS = {
     # Takes the archive lock first and writes the runs table.
     "newsarchive.extensions.run_ledger.RunLedger": 0,
+    "newsarchive.extensions.progress.CrawlProgress": 10,
 }
 
 #: Keep every response in WARC files.

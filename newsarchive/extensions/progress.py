@@ -1,0 +1,61 @@
+"""Progress of a long crawl: a log line every ``NEWSARCHIVE_PROGRESS_INTERVAL``
+seconds with pages, stories stored and rates, and a summary at the end.
+(It replaces Scrapy's own per-minute LogStats line.)"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlProgress:
+    def __init__(self, stats, interval: float):
+        self.stats = stats
+        self.interval = interval
+        self.task = None
+        self.started = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        interval = crawler.settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", 60.0)
+        if interval <= 0:
+            raise NotConfigured
+        extension = cls(crawler.stats, interval)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def counts(self) -> dict:
+        get = self.stats.get_value
+        stored = {outcome: get(f"newsarchive/store/{outcome}", 0) for outcome in ("new", "updated", "unchanged")}
+        dropped = sum(v for k, v in self.stats.get_stats().items() if k.startswith("newsarchive/dropped/"))
+        return {"pages": get("response_received_count", 0), "stored": sum(stored.values()), "dropped": dropped, **stored}
+
+    def line(self) -> str:
+        counts = self.counts()
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        return (
+            f"{counts['pages']} pages ({counts['pages'] / elapsed:.1f}/s), "
+            f"{counts['stored']} stories stored ({counts['stored'] / elapsed:.1f}/s: "
+            f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged), "
+            f"{counts['dropped']} dropped, {elapsed:.0f}s"
+        )
+
+    def spider_opened(self, spider):
+        self.started = time.monotonic()
+        self.task = create_looping_call(self.log)
+        self.task.start(self.interval, now=False)
+
+    def log(self):
+        logger.info("Progress: %s", self.line())
+
+    def spider_closed(self, spider, reason):
+        if self.task is not None and self.task.running:
+            self.task.stop()
+        logger.info("Summary (%s): %s", reason, self.line())

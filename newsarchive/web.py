@@ -1,0 +1,73 @@
+"""The archive in Datasette: read-only, with titles, search, facets and
+canned queries. Needs the ``web`` extra (``pip install 'newsarchive[web]'``).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+LATEST_SQL = """select site, story_code, published, section, title, url
+from articles order by published desc limit 100"""
+EDITED_SQL = """select r.fetched_at, a.site, a.story_code, a.title, r.changed, r.previous
+from revisions r join articles a using (site, story_code)
+order by r.fetched_at desc limit 200"""
+RUNS_SQL = """select id, spider, started_at, finished_at, finish_reason, requests,
+  items_new, items_updated, items_unchanged, dropped_by_reason, errors
+from runs order by id desc limit 100"""
+
+
+def metadata(db_path: Path) -> dict:
+    name = db_path.stem
+    return {
+        "title": "newsarchive",
+        "description": "News stories archived by newsarchive: one row per story, dates in UTC, "
+        "bodies without sidebars, every URL that led to a story, and each edit.",
+        "databases": {
+            name: {
+                "title": f"{name}: news archive",
+                "tables": {
+                    "articles": {
+                        "title": "Stories",
+                        "description": "One row per story (site + story code). Dates are UTC ISO 8601; "
+                        "published_raw is the page's own text. Search covers title, lead and body.",
+                        "sort_desc": "published",
+                        "label_column": "title",
+                        "facets": ["site", "section", "language", {"date": "published"}],
+                        "size": 50,
+                    },
+                    "aliases": {"title": "URLs", "description": "Every URL a story was reached by."},
+                    "revisions": {
+                        "title": "Revisions",
+                        "description": "Previous values of a story's fields, each time a refetch found an edit.",
+                        "sort_desc": "fetched_at",
+                    },
+                    "dropped": {"title": "Dropped pages", "description": "Pages that did not become a story, and why."},
+                    "runs": {"title": "Runs", "description": "The run ledger: one row per crawl.", "sort_desc": "id"},
+                },
+                "queries": {
+                    "latest": {"title": "Latest stories", "sql": LATEST_SQL},
+                    "edited": {"title": "Edited stories", "sql": EDITED_SQL},
+                    "runs": {"title": "Runs", "sql": RUNS_SQL},
+                },
+            }
+        },
+    }
+
+
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+    """Run Datasette on the archive until interrupted."""
+    from datasette.cli import serve as datasette_serve
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
+        json.dump(metadata(db_path), handle)
+    try:
+        datasette_serve.main(
+            [str(db_path), "--metadata", handle.name, "--host", host, "--port", str(port),
+             "--setting", "default_page_size", "50", "--setting", "allow_download", "off"],
+            prog_name="newsarchive serve",
+            standalone_mode=True,
+        )
+    finally:
+        Path(handle.name).unlink(missing_ok=True)

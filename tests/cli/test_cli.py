@@ -1,0 +1,100 @@
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from newsarchive.archive import queries
+from newsarchive.cli import cli, sparkline
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_stats(fixture_archive):
+    result = run("stats", "--db", fixture_archive)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "islamtimes: 13 stories (1 undated)"
+    assert "published  2022-11-05T13:00:00Z .. 2022-11-08T09:00:00Z" in result.output
+    assert "last run   #1 " in result.output and "(finished)" in result.output
+    chart = next(line for line in lines if "per day" in line)
+    assert "2022-10-26 .. 2022-11-08: 12 stories, at most 6 a day" in chart
+
+
+def test_sparkline_scales_to_the_busiest_day():
+    assert sparkline([0, 1, 2, 4]) == "·▂▄█"
+    assert sparkline([0, 0]) == "··"
+
+
+def test_search_ranked_with_snippet_and_filters(fixture_archive):
+    result = run("search", "Pyongyang", "--db", fixture_archive)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("islamtimes/1023423  2022-11-08  North Korea Denies")
+    assert "[Pyongyang]" in result.output
+    hits = json.loads(run("search", "Russia", "--db", fixture_archive, "--json", "--limit", 3).output)
+    assert 1 <= len(hits) <= 3 and all(set(h) >= {"story_code", "snippet", "title"} for h in hits)
+    assert run("search", "Pyongyang", "--db", fixture_archive, "--since", "2022-11-09").output == "no story matches\n"
+    assert run("search", "Pyongyang", "--db", fixture_archive, "--site", "other").output == "no story matches\n"
+
+
+def test_bad_search_query_is_an_error_not_a_traceback(fixture_archive):
+    result = run("search", '"unbalanced', "--db", fixture_archive)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot search for")
+
+
+def test_show_story_with_aliases_and_revisions(fixture_archive):
+    result = run("show", "1023425", "--db", fixture_archive)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Biden Administration Privately Asks US Banks to Keep Working with Russia\n")
+    assert "http://islamtimes.org/en/doc/news/1023425/?utm_source=dlvr.it&utm_medium=twitter" in result.output
+    assert "revisions: 0" in result.output
+    story = json.loads(run("show", "1023423", "--db", fixture_archive, "--json").output)
+    assert story["story_code"] == "1023423" and story["tags"][0] == "North Korea" and story["revisions"] == []
+    missing = run("show", "999", "--db", fixture_archive)
+    assert missing.exit_code == 1 and "no story 999" in missing.output
+
+
+def test_export_jsonl_and_csv(fixture_archive, tmp_path):
+    lines = run("export", "--db", fixture_archive).output.splitlines()
+    stories = [json.loads(line) for line in lines]
+    assert len(stories) == 13 and isinstance(stories[0]["tags"], list)
+    out = tmp_path / "stories.csv"
+    assert run("export", "--db", fixture_archive, "--format", "csv", "-o", out).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == 13 and {r["story_code"] for r in rows} >= {"1023423", "1023470"}
+    window = run("export", "--db", fixture_archive, "--since", "2022-11-07", "--until", "2022-11-08").output
+    assert {json.loads(line)["story_code"] for line in window.splitlines()} == {"1023409", "1023412", "1023415"}
+
+
+def test_export_streams_from_a_cursor(fixture_archive):
+    conn = queries.open_readonly(fixture_archive)
+    _, rows = queries.export_rows(conn)
+    assert isinstance(rows, sqlite3.Cursor)  # rows are read as written, never all held
+
+
+def test_runs(fixture_archive):
+    result = run("runs", "--db", fixture_archive)
+    assert result.exit_code == 0, result.output
+    assert "finished" in result.output and "islamtimes" in result.output
+    (row,) = json.loads(run("runs", "--db", fixture_archive, "--json").output)
+    assert row["items_new"] == 13 and row["finish_reason"] == "finished"
+
+
+@pytest.mark.parametrize("command", ["stats", "search x", "show 1", "export", "runs"])
+def test_missing_or_foreign_database_is_a_clear_error(tmp_path, command):
+    missing = run(*command.split(), "--db", tmp_path / "none.db")
+    assert missing.exit_code == 1 and "Error: no archive at" in missing.output
+    assert not (tmp_path / "none.db").exists()
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 10)
+    result = run(*command.split(), "--db", junk)
+    assert result.exit_code == 1 and "is not an SQLite database" in result.output
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE things (x)").connection.commit()
+    result = run(*command.split(), "--db", other)
+    assert result.exit_code == 1 and "is not a newsarchive archive" in result.output
