@@ -64,7 +64,14 @@ NEWSARCHIVE_WARC_DIR = os.environ.get("NEWSARCHIVE_WARC_DIR", "")
 #: Start a new WARC file past this size, in bytes.
 NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 
+#: Longest Retry-After (seconds) honoured within a run.
+NEWSARCHIVE_RETRY_AFTER_MAX = 300.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 2
+
 DOWNLOADER_MIDDLEWARES = {
+    # Before RetryMiddleware (550) on the way back: slow down as asked first.
+    "newsarchive.politeness.retry_after.RetryAfterMiddleware": 560,
     # Closest to the network: records what the server sent, before
     # decompression and redirects.
     "newsarchive.capture.writer.WarcCaptureMiddleware": 980,

@@ -91,6 +91,7 @@ class Archive:
         self._revisions: list[dict[str, Any]] = []
         self._seen: dict[tuple[str, str], str] = {}
         self._drops: dict[str, dict[str, Any]] = {}
+        self._gone: dict[tuple[str, str], str] = {}
 
     # -- reads --------------------------------------------------------------
 
@@ -155,6 +156,7 @@ class Archive:
         if not changed:
             if staged is not None:
                 staged["last_seen"] = seen
+                staged["gone_at"] = None
             else:
                 self._seen[key] = seen
             return UNCHANGED
@@ -170,7 +172,7 @@ class Archive:
         if key in self._new:
             self._new[key] = {**self._new[key], **row, "last_seen": seen}
         else:
-            self._updated[key] = {**row, "last_seen": seen}
+            self._updated[key] = {**row, "last_seen": seen, "gone_at": None}
         self._seen.pop(key, None)
         return UPDATED
 
@@ -181,6 +183,10 @@ class Archive:
                 self._aliases[url] = {"url": url, "site": site, "story_code": story_code, "first_seen": seen}
 
     def stage_drop(self, site: str | None, story_code: str | None, url: str, reason: str, detail: str = "") -> None:
+        """Record why a page did not become a story. A story the site says is
+        gone stays in the archive, marked with when."""
+        if reason == "gone" and site and story_code:
+            self._gone[(site, story_code)] = utc_now()
         self._drops[url] = {
             "url": url,
             "site": site,
@@ -201,7 +207,7 @@ class Archive:
         return max(stories, len(self._aliases), len(self._drops))
 
     def _staged(self) -> tuple[dict, ...]:
-        return (self._new, self._updated, self._seen, self._aliases, self._drops)
+        return (self._new, self._updated, self._seen, self._aliases, self._drops, self._gone)
 
     # -- writing ------------------------------------------------------------
 
@@ -231,8 +237,14 @@ class Archive:
                     self.db[ARTICLES].upsert_all(rows.values(), pk=("site", "story_code"), batch_size=1000)
             if self._seen:
                 self.db.conn.executemany(
-                    f"UPDATE {ARTICLES} SET last_seen = ? WHERE site = ? AND story_code = ?",
+                    f"UPDATE {ARTICLES} SET last_seen = max(coalesce(last_seen, ''), ?), gone_at = NULL"
+                    " WHERE site = ? AND story_code = ?",
                     [(seen, site, code) for (site, code), seen in self._seen.items()],
+                )
+            if self._gone:
+                self.db.conn.executemany(
+                    f"UPDATE {ARTICLES} SET gone_at = ? WHERE site = ? AND story_code = ? AND gone_at IS NULL",
+                    [(when, site, code) for (site, code), when in self._gone.items()],
                 )
             if self._revisions:
                 self.db[REVISIONS].insert_all(self._revisions, pk="id", batch_size=1000)

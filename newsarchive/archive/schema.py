@@ -3,7 +3,8 @@
 ``articles``
     one row per story, primary key (``site``, ``story_code``): a column per
     :class:`~newsarchive.items.ArticleItem` field except ``aliases`` (lists
-    and dicts as JSON), plus ``first_seen`` and ``last_seen``;
+    and dicts as JSON), plus ``first_seen``, ``last_seen`` and ``gone_at``
+    (a story the site no longer serves is marked, never deleted);
 ``aliases``
     every URL a story was reached by (its canonical URL included) -> story;
 ``revisions``
@@ -25,7 +26,7 @@ import sqlite_utils
 
 from newsarchive.items import ArticleItem
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 ARTICLES = "articles"
 ALIASES = "aliases"
@@ -51,7 +52,9 @@ def _column_type(field: dataclasses.Field) -> type:
 ARTICLE_COLUMNS: dict[str, type] = {
     f.name: _column_type(f) for f in dataclasses.fields(ArticleItem) if f.name not in NOT_COLUMNS
 }
-ARCHIVE_COLUMNS: dict[str, type] = {"first_seen": str, "last_seen": str}
+#: Kept by the archive: when a story was first and last fetched, and since
+#: when the site answers that it is gone (404, 410, a redirect away).
+ARCHIVE_COLUMNS: dict[str, type] = {"first_seen": str, "last_seen": str, "gone_at": str}
 
 TABLES: dict[str, dict] = {
     ARTICLES: {

@@ -10,7 +10,7 @@ keeps the article.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from dateutil import parser as date_parser
 from dateutil import tz
@@ -21,6 +21,9 @@ from newsarchive.sites import SITES
 from newsarchive.sites.text import clean_ws
 
 logger = logging.getLogger(__name__)
+
+#: A date further ahead than this is a wrong date, not a clock difference.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 TZ_SOURCE_PAGE = "page"
 TZ_SOURCE_SITE = "site default"
@@ -95,14 +98,21 @@ class NormalizeDatesPipeline:
             try:
                 moment, source = parse_date(raw, zone)
             except UnparseableDate as exc:
+                # Keep the raw string: the article stays, the date is recorded as unreadable.
                 adapter["published"] = None
                 adapter["published_tz_source"] = None
                 self._inc("unparseable")
                 logger.warning("Unparseable date %r on %s: %s", raw, adapter.get("url"), exc)
             else:
-                adapter["published"] = utc_iso(moment)
-                adapter["published_tz_source"] = source
-                self._inc(f"tz_source/{source.replace(' ', '_')}")
+                if moment - datetime.now(timezone.utc) > FUTURE_TOLERANCE:
+                    adapter["published"] = None
+                    adapter["published_tz_source"] = None
+                    self._inc("future")
+                    logger.warning("Date %r on %s is in the future: kept raw only", raw, adapter.get("url"))
+                else:
+                    adapter["published"] = utc_iso(moment)
+                    adapter["published_tz_source"] = source
+                    self._inc(f"tz_source/{source.replace(' ', '_')}")
         modified_raw = adapter.get("modified_raw")
         if modified_raw:
             try:

@@ -104,8 +104,23 @@ def strip_sidebar(
     lead: str | None = None,
 ) -> tuple[str, Counter]:
     """Return the cleaned body (paragraphs separated by a blank line) and a
-    count of removed lines per reason."""
+    count of removed lines per reason.
+
+    The rules run until nothing more goes: removing lines can bring two
+    copies of a line together, and a second run must find nothing to do.
+    """
     lines = body_to_lines(body)
+    related = _related_keys(related_titles)
+    removed: Counter = Counter()
+    while True:
+        kept, removed_now = _strip_once(lines, title, related, lead)
+        if not removed_now:
+            return "\n\n".join(lines), removed
+        removed.update(removed_now)
+        lines = kept
+
+
+def _strip_once(lines: list[str], title: str | None, related: set[str], lead: str | None) -> tuple[list[str], Counter]:
     keep = [True] * len(lines)
     removed: Counter = Counter()
 
@@ -119,8 +134,6 @@ def strip_sidebar(
         return nxt < len(lines) and (
             _is_alt_copy(lines[index], lines[nxt]) or _is_alt_copy(lines[nxt], lines[index])
         )
-
-    related = _related_keys(related_titles)
 
     for i, line in enumerate(lines):
         if CHROME.match(line):
@@ -185,7 +198,7 @@ def strip_sidebar(
         if is_prose(lines[i]):
             break
 
-    return "\n\n".join(line for line, kept_line in zip(lines, keep) if kept_line), removed
+    return [line for line, kept_line in zip(lines, keep) if kept_line], removed
 
 
 class StripSidebarPipeline:

@@ -19,7 +19,7 @@ from newsarchive.sites.base import Site
 from newsarchive.sites.newsstudio import PageRejected
 
 #: Fields that depend on the crawl rather than on the page.
-CRAWL_FIELDS = ("fetched_at", "aliases", "first_seen", "last_seen", "capture_file", "capture_offset")
+CRAWL_FIELDS = ("fetched_at", "aliases", "first_seen", "last_seen", "gone_at", "capture_file", "capture_offset")
 
 
 def saved_response(page: SavedPage):

@@ -86,6 +86,9 @@ class Site:
     lead_prefixes: tuple[str, ...] = ()
     #: The page parser class (see ``newsstudio.NewsStudioParser``).
     parser: Any = None
+    #: Encodings to try, in order, for a page whose declared encoding does
+    #: not decode it (or that declares none and is not UTF-8).
+    fallback_encodings: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     # -- URLs ---------------------------------------------------------------

@@ -32,5 +32,7 @@ ISLAM_TIMES = Site(
     title_suffixes=(" | Islam Times", " - Islam Times", " | اسلام ٹائمز"),
     lead_prefixes=("Islam Times - ", "Islam Times -", "اسلام ٹائمز - "),
     parser=NewsStudioParser,
+    # The Persian, Arabic and Urdu editions of Iranian CMSs predate UTF-8.
+    fallback_encodings=("windows-1256",),
     extra={"publisher_names": ("Islam Times", "اسلام ٹائمز")},
 )

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from lxml import etree
 from scrapy.http import TextResponse
 from w3lib.url import safe_url_string
 
@@ -20,7 +21,9 @@ from newsarchive.sites.text import (
     SIDEBAR_HEADING,
     VISIBLE_DATE,
     clean_ws,
+    element_text,
     is_date_line,
+    markup_to_text,
     paragraphs_to_body,
     text_lines,
 )
@@ -29,6 +32,17 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
     from newsarchive.sites.base import Site
+
+
+def looks_binary(body: bytes) -> bool:
+    """NUL bytes or many control characters: not text, whatever the server says."""
+    head = body[:4096]
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls / len(head) > 0.1
 
 
 class PageRejected(Exception):
@@ -92,7 +106,7 @@ class NewsStudioParser:
     def _first_text(response, selectors) -> str | None:
         for css in selectors:
             for node in response.css(css):
-                text = clean_ws(" ".join(node.css("::text").getall()))
+                text = element_text(node.root)
                 if text:
                     return text
         return None
@@ -158,8 +172,8 @@ class NewsStudioParser:
     def parse_title(self, response) -> str | None:
         return (
             self._first_text(response, self.title)
-            or self._strip_suffix(self._first_attr(response, ('meta[property="og:title"]::attr(content)',)))
-            or self._strip_suffix(clean_ws(response.css("title::text").get()))
+            or self._strip_suffix(markup_to_text(response.css('meta[property="og:title"]::attr(content)').get()))
+            or self._strip_suffix(markup_to_text(response.css("title::text").get()))
         )
 
     def parse_lead(self, response) -> str | None:
@@ -194,7 +208,7 @@ class NewsStudioParser:
         for css in self.sidebar:
             nodes.extend(response.css(css))
         if not nodes:
-            for heading in response.xpath("//h2|//h3|//h4|//div|//span"):
+            for heading in response.xpath("//h2|//h3|//h4|//div|//span|//strong"):
                 text = clean_ws(" ".join(heading.xpath("./text()").getall()))
                 if text and SIDEBAR_HEADING.match(text):
                     nodes.extend(heading.xpath(".."))
@@ -208,7 +222,7 @@ class NewsStudioParser:
                 code = self.site.story_code(link_url)
                 if not code or code == story_code:
                     continue
-                texts = [clean_ws(" ".join(link.css("::text").getall()))]
+                texts = [element_text(link.root)]
                 texts += [clean_ws(alt) for alt in link.css("img::attr(alt)").getall()]
                 title = max(texts, key=len)
                 entry = related.setdefault(code, {"title": "", "url": link_url, "story_code": code, "date": None})
@@ -239,20 +253,16 @@ class NewsStudioParser:
         for parent in response.xpath("//body//*[p]"):
             if any(a in sidebar_roots for a in parent.root.iterancestors()) or parent.root in sidebar_roots:
                 continue
-            length = sum(len(clean_ws(" ".join(p.css("::text").getall()))) for p in parent.xpath("./p"))
+            length = sum(len(element_text(p.root)) for p in parent.xpath("./p"))
             if length > best_len:
                 best, best_len = parent, length
         if best is None:
             return []
-        return [
-            text
-            for p in best.xpath("./p")
-            if (text := clean_ws(" ".join(p.css("::text").getall())))
-        ]
+        return [text for p in best.xpath("./p") if (text := element_text(p.root))]
 
     def parse_section(self, response) -> str | None:
         for css in self.sections:
-            names = [clean_ws(" ".join(a.css("::text").getall())) for a in response.css(css)]
+            names = [element_text(a.root) for a in response.css(css)]
             names = [n for n in names if n]
             if len(names) > 1:  # the first is Home
                 return names[-1]
@@ -269,7 +279,7 @@ class NewsStudioParser:
 
     def parse_list(self, response, selectors) -> list[str]:
         for css in selectors:
-            values = [clean_ws(" ".join(n.css("::text").getall())) for n in response.css(css)]
+            values = [element_text(n.root) for n in response.css(css)]
             values = list(dict.fromkeys(v for v in values if v))
             if values:
                 return values
@@ -306,6 +316,16 @@ class NewsStudioParser:
         url = url or response.url
         if not isinstance(response, TextResponse):
             raise PageRejected("not_text", f"{type(response).__name__} is not a text page")
+        if looks_binary(response.body):
+            raise PageRejected("not_text", "the body is binary data, whatever its content type says")
+        try:
+            return self._parse(response, url)
+        except PageRejected:
+            raise
+        except (ValueError, TypeError, etree.LxmlError) as exc:
+            raise PageRejected("unparseable", f"{type(exc).__name__}: {exc}") from exc
+
+    def _parse(self, response, url: str) -> ArticleItem:
         code = self.parse_story_code(response, url)
         if not code:
             raise PageRejected("no_story_code", "no id in the URL, no story code element or text")

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from lxml import etree
+from w3lib.html import remove_tags, remove_tags_with_content
 
 _WS = re.compile(r"\s+")
 
@@ -71,27 +72,32 @@ def _inline(text: str) -> str:
     return text.replace("\n", " ").replace("\r", " ")
 
 
-def _walk(element, out: list[str], skip: set, include_alt: bool) -> None:
-    tag = _tag(element)
-    if tag is None or element in skip or tag in INVISIBLE_TAGS:
-        if element.tail:
-            out.append(_inline(element.tail))
-        return
-    block = tag in BLOCK_TAGS
-    if block:
-        out.append("\n")
-    if tag == "img" and include_alt:
-        alt = element.get("alt")
-        if alt and alt.strip():
-            out.append(f"\n{_inline(alt)}\n")
-    if element.text:
-        out.append(_inline(element.text))
-    for child in element:
-        _walk(child, out, skip, include_alt)
-    if block:
-        out.append("\n")
-    if element.tail:
-        out.append(_inline(element.tail))
+def _walk(root, out: list[str], skip: set, include_alt: bool) -> None:
+    # Iterative, not recursive: deeply nested markup must not exhaust the stack.
+    stack = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
+        if closing:
+            if _tag(element) in BLOCK_TAGS:
+                out.append("\n")
+            if element is not root and element.tail:
+                out.append(_inline(element.tail))
+            continue
+        tag = _tag(element)
+        if tag is None or element in skip or tag in INVISIBLE_TAGS:
+            if element is not root and element.tail:
+                out.append(_inline(element.tail))
+            continue
+        if tag in BLOCK_TAGS:
+            out.append("\n")
+        if tag == "img" and include_alt:
+            alt = element.get("alt")
+            if alt and alt.strip():
+                out.append(f"\n{_inline(alt)}\n")
+        if element.text:
+            out.append(_inline(element.text))
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
 
 
 def text_lines(element, skip: Iterable = (), include_alt: bool = False) -> list[str]:
@@ -103,15 +109,22 @@ def text_lines(element, skip: Iterable = (), include_alt: bool = False) -> list[
     is a line of its own, as text-mode renderings show it.
     """
     out: list[str] = []
-    skip_set = set(skip)
-    # The element's own tail belongs to its parent, not to it.
-    tail, element.tail = element.tail, None
-    try:
-        _walk(element, out, skip_set, include_alt)
-    finally:
-        element.tail = tail
+    _walk(element, out, set(skip), include_alt)
     lines = (clean_ws(line) for line in "".join(out).split("\n"))
     return [line for line in lines if line]
+
+
+def element_text(element) -> str:
+    """An element's visible text on one line (scripts and styles left out)."""
+    return " ".join(text_lines(element))
+
+
+def markup_to_text(value: str | None) -> str:
+    """Text from a string that may carry markup (a ``<title>``, a meta tag):
+    scripts and styles dropped with their content, other tags dropped."""
+    if not value:
+        return ""
+    return clean_ws(remove_tags(remove_tags_with_content(value, ("script", "style"))))
 
 
 def paragraphs_to_body(paragraphs: Iterable[str]) -> str:

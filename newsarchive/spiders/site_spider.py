@@ -38,6 +38,7 @@ from newsarchive.archive import StoryState, archive_for, utc_now
 from newsarchive.items import PageDrop, StoryAlias
 from newsarchive.pipelines.dates import parse_day
 from newsarchive.sites.base import Site, host, origin
+from newsarchive.sites.encoding import repair_encoding
 from newsarchive.sites.newsstudio import PageRejected
 from newsarchive.sites.text import VISIBLE_DATE, clean_ws
 
@@ -305,10 +306,22 @@ class SiteSpider(scrapy.Spider):
 
     def parse_article(self, response):
         site_url = self.site_url(response.url)
+        if response.meta.get("redirect_urls") and response.meta.get("story_code") and not self.site.story_code(site_url):
+            # A story the site now sends elsewhere (its home page, an error page) is gone.
+            yield self.drop(response, "gone", f"redirected to {response.url}")
+            return
+        response, repaired = repair_encoding(response, self.site.fallback_encodings)
+        if repaired:
+            self._inc("encoding/repaired")
+            self.logger.info("Read %s as %s: its declared encoding does not fit its bytes", response.url, repaired)
         try:
             item = self.site.parse(response, url=site_url)
         except PageRejected as rejected:
             yield self.drop(response, rejected.reason, rejected.detail)
+            return
+        except Exception as exc:  # a parser bug must not stop the crawl, nor go unrecorded
+            self.logger.exception("Parser failed on %s", response.url)
+            yield self.drop(response, "parser_error", f"{type(exc).__name__}: {exc}")
             return
         capture = response.meta.get("capture")
         if capture:
@@ -337,6 +350,8 @@ class SiteSpider(scrapy.Spider):
                 yield self.drop(request, f"http_{status}", f"HTTP {status}")
         elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             yield self.drop(request, "robots_forbidden", "disallowed by robots.txt")
+        elif failure.check(IgnoreRequest) and "redirect" in str(failure.value):
+            yield self.drop(request, "redirect_loop", str(failure.value))
         elif failure.check(IgnoreRequest):
             self.logger.info("Ignored %s: %s", request.url, failure.value)
         else:

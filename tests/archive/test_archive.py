@@ -54,7 +54,7 @@ def test_schema_has_every_item_field_but_aliases(tmp_path):
     archive = Archive(tmp_path / "a.db")
     try:
         columns = archive.db["articles"].columns_dict
-        assert set(columns) == set(ARTICLE_COLUMNS) | {"first_seen", "last_seen"}
+        assert set(columns) == set(ARTICLE_COLUMNS) | {"first_seen", "last_seen", "gone_at"}
         assert "aliases" not in columns and "body" in columns
         assert archive.db["articles"].pks == ["site", "story_code"]
         assert archive.db.execute("PRAGMA user_version").fetchone()[0] >= 1

@@ -152,7 +152,8 @@ def test_full_text_search_finds_the_example(first_crawl):
 def test_drops_are_logged_with_url_and_reason(first_crawl):
     result = first_crawl.result
     warnings = "\n".join(result.lines("WARNING"))
-    assert "Dropped http://127.0.0.1" in warnings and "/en/page/unavailable: no_story_code" in warnings
+    assert "Dropped http://127.0.0.1" in warnings
+    assert "/en/page/unavailable: gone: redirected to http://127.0.0.1" in warnings
     assert "/en/news/1023388/unga-approves-russian-draft-resolution-to-combat-nazism-racism: no_body" in warnings
 
 

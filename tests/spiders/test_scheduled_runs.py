@@ -91,9 +91,11 @@ def test_ledger_row_describes_the_run(server, tmp_path):
     assert json.loads(row["arguments"]) == {"lang": "en,ur", "max_pages": "5", "start_urls": start_urls(server)[len("start_urls="):]}
     assert row["started_at"] <= row["finished_at"]
     assert json.loads(row["responses"])["200"] >= 20
-    assert json.loads(row["dropped"]) == {"no_body": 1, "no_story_code": 1, "robots_forbidden": 1}
-    drops = dict(query(db, "SELECT story_code, reason FROM dropped"))
-    assert drops == {"1023388": "no_body", "1023395": "no_story_code", "1023380": "robots_forbidden"}
+    assert json.loads(row["dropped"]) == {"no_body": 1, "gone": 1, "robots_forbidden": 1}
+    drops = {code: (reason, detail) for code, reason, detail in query(db, "SELECT story_code, reason, detail FROM dropped")}
+    assert drops["1023388"][0] == "no_body" and drops["1023380"][0] == "robots_forbidden"
+    # The story the site now redirects to an error page is gone.
+    assert drops["1023395"] == ("gone", f"redirected to {server.origin}/en/page/unavailable")
 
 
 def test_since_walks_listings_back_to_a_date(server, tmp_path):

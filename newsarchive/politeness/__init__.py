@@ -1,0 +1,1 @@
+"""Being a polite crawler beyond Scrapy's defaults."""
