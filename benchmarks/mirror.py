@@ -28,6 +28,19 @@ WORDS = (
 ).split()
 
 
+def _filler(size: int = 400_000, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    parts, total = [], 0
+    while total < size:
+        part = f"var {rng.choice(WORDS)}{rng.randrange(10**6)}='{rng.choice(WORDS)} {rng.randrange(10**9)}';"
+        parts.append(part)
+        total += len(part)
+    return "".join(parts)
+
+
+FILLER = _filler()
+
+
 def story_path(code: int) -> str:
     return f"/en/news/{code}/story-number-{code}"
 
@@ -84,10 +97,8 @@ def article_page(code: int, index: int, titles: dict[int, str], page_kb: int, rn
     # Real pages carry scripts, menus and styles: pad to the size asked for
     # with text that compresses about as well as real markup does.
     padding = max(0, page_kb * 1024 - len(page.encode()) - 40)
-    filler = []
-    while sum(map(len, filler)) < padding:
-        filler.append(f"var {rng.choice(WORDS)}{rng.randrange(10**6)}='{rng.choice(WORDS)} {rng.randrange(10**9)}';")
-    return page + f"<script>{''.join(filler)[:padding]}</script>\n</body></html>\n"
+    start = rng.randrange(len(FILLER) - padding) if padding < len(FILLER) else 0
+    return page + f"<script>{FILLER[start:start + padding]}</script>\n</body></html>\n"
 
 
 def listing_page(codes: list[int], page: int, pages: int, titles: dict[int, str], offset: int) -> str:

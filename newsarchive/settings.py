@@ -63,6 +63,8 @@ NEWSARCHIVE_WARC_ENABLED = True
 NEWSARCHIVE_WARC_DIR = os.environ.get("NEWSARCHIVE_WARC_DIR", "")
 #: Start a new WARC file past this size, in bytes.
 NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
+#: gzip level of WARC records: 1 is fast, 9 is smallest.
+NEWSARCHIVE_WARC_GZIP_LEVEL = 1
 
 #: Longest Retry-After (seconds) honoured within a run.
 NEWSARCHIVE_RETRY_AFTER_MAX = 300.0

@@ -136,9 +136,12 @@ class Archive:
     # -- staging ------------------------------------------------------------
 
     @staticmethod
-    def article_row(item: ArticleItem) -> dict[str, Any]:
-        data = ItemAdapter(item).asdict()
-        return {name: data.get(name) for name in ARTICLE_COLUMNS}
+    def article_row(item) -> dict[str, Any]:
+        if isinstance(item, ArticleItem):
+            # Our own dataclass: read the fields, no deep copy (the item is done with).
+            return {name: getattr(item, name) for name in ARTICLE_COLUMNS}
+        adapter = ItemAdapter(item)
+        return {name: adapter.get(name) for name in ARTICLE_COLUMNS}
 
     def stage_article(self, item: ArticleItem) -> str:
         """Stage a fetched story; return whether it is new, updated (a
@@ -148,7 +151,7 @@ class Archive:
         key = (row["site"], row["story_code"])
         seen = row.get("fetched_at") or utc_now()
         staged = self._new.get(key) or self._updated.get(key)
-        previous = staged or self.story(*key)
+        previous = staged or (self.story(*key) if self.has_story(*key) else None)
         if previous is None:
             self._new[key] = {**row, "first_seen": seen, "last_seen": seen}
             return NEW
@@ -211,6 +214,22 @@ class Archive:
 
     # -- writing ------------------------------------------------------------
 
+    _NEW_COLUMNS = (*ARTICLE_COLUMNS, "first_seen", "last_seen")
+    # A story staged as new may have been stored since by another path
+    # (a replayed batch): then it is updated, never doubled.
+    _insert_sql = (
+        f"INSERT INTO {ARTICLES} ({', '.join(_NEW_COLUMNS)}) VALUES ({', '.join('?' * len(_NEW_COLUMNS))})"
+        " ON CONFLICT(site, story_code) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in _NEW_COLUMNS if c not in ("site", "story_code", "first_seen"))
+    )
+
+    @classmethod
+    def _insert_values(cls, row: dict) -> list:
+        return [
+            json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+            for value in (row.get(column) for column in cls._NEW_COLUMNS)
+        ]
+
     @contextmanager
     def _transaction(self):
         """A write transaction that takes the write lock at its start."""
@@ -230,11 +249,11 @@ class Archive:
         if not written:
             return 0
         with self._transaction():
-            # New and updated rows apart: a batch's columns are the union of
-            # its rows' keys, and updates must not blank first_seen.
-            for rows in (self._new, self._updated):
-                if rows:
-                    self.db[ARTICLES].upsert_all(rows.values(), pk=("site", "story_code"), batch_size=1000)
+            if self._new:
+                # The hot path of a crawl: one prepared statement for the batch.
+                self.db.conn.executemany(self._insert_sql, map(self._insert_values, self._new.values()))
+            if self._updated:
+                self.db[ARTICLES].upsert_all(self._updated.values(), pk=("site", "story_code"), batch_size=1000)
             if self._seen:
                 self.db.conn.executemany(
                     f"UPDATE {ARTICLES} SET last_seen = max(coalesce(last_seen, ''), ?), gone_at = NULL"
@@ -249,7 +268,11 @@ class Archive:
             if self._revisions:
                 self.db[REVISIONS].insert_all(self._revisions, pk="id", batch_size=1000)
             if self._aliases:
-                self.db[ALIASES].insert_all(self._aliases.values(), pk="url", ignore=True, batch_size=1000)
+                self.db.conn.executemany(
+                    f"INSERT OR IGNORE INTO {ALIASES} (url, site, story_code, first_seen)"
+                    " VALUES (:url, :site, :story_code, :first_seen)",
+                    self._aliases.values(),
+                )
             if self._drops:
                 self.db.conn.executemany(
                     f"INSERT INTO {DROPPED} (url, site, story_code, reason, detail, first_seen, last_seen, attempts)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timezone
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -23,6 +24,9 @@ DROP_PREFIX = "newsarchive/dropped/"
 
 def ledger_fields(stats: dict, reason: str) -> dict:
     """The ``runs`` columns filled from a crawl's final stats."""
+    started = stats.get("start_time")
+    if isinstance(started, datetime):
+        stats = {**stats, "elapsed_seconds": (datetime.now(timezone.utc) - started).total_seconds()}
     dropped = {key[len(DROP_PREFIX) :]: value for key, value in stats.items() if key.startswith(DROP_PREFIX)}
     if stats.get("newsarchive/dedupe/in_run"):
         dropped["duplicate_in_run"] = stats["newsarchive/dedupe/in_run"]

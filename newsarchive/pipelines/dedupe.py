@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from newsarchive.archive import archive_for
@@ -32,12 +31,11 @@ class DeduplicateStoriesPipeline:
     def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
-        adapter = ItemAdapter(item)
-        key = (adapter["site"], adapter["story_code"])
+        key = (item.site, item.story_code)
         if key not in self.seen:
             self.seen.add(key)
             return item
-        self.archive.stage_aliases(*key, [adapter.get("url"), *(adapter.get("aliases") or ())])
+        self.archive.stage_aliases(*key, [item.url, *(item.aliases or ())])
         if self.stats is not None:
             self.stats.inc_value("newsarchive/dedupe/in_run")
-        raise DropItem(f"Duplicate story {key[0]}/{key[1]} in this run: {adapter.get('url')}", log_level="INFO")
+        raise DropItem(f"Duplicate story {key[0]}/{key[1]} in this run: {item.url}", log_level="INFO")

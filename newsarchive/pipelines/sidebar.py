@@ -38,11 +38,10 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
-
-from itemadapter import ItemAdapter
+from functools import lru_cache
 
 from newsarchive.items import ArticleItem
-from newsarchive.sites.text import SIDEBAR_HEADING, body_to_lines, clean_ws, is_date_line
+from newsarchive.sites.text import SIDEBAR_HEADING, VISIBLE_DATE, body_to_lines, clean_ws
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +83,13 @@ def _is_alt_copy(short: str, full: str) -> bool:
     )
 
 
-def _related_keys(titles: Iterable[str]) -> set[str]:
+def _related_keys(titles: Iterable[str]) -> frozenset[str]:
+    return _related_keys_of(tuple(titles))
+
+
+@lru_cache(maxsize=256)
+def _related_keys_of(titles: tuple[str, ...]) -> frozenset[str]:
+    # A site shows the same sidebar on many pages in a row: worked out once.
     keys = set()
     for title in titles:
         title = clean_ws(title)
@@ -94,7 +99,7 @@ def _related_keys(titles: Iterable[str]) -> set[str]:
         cut = title.find("'")
         if cut > 0 and len(title[:cut].split()) >= 3:
             keys.add(_key(title[:cut]))
-    return keys
+    return frozenset(keys)
 
 
 def strip_sidebar(
@@ -120,8 +125,14 @@ def strip_sidebar(
         lines = kept
 
 
-def _strip_once(lines: list[str], title: str | None, related: set[str], lead: str | None) -> tuple[list[str], Counter]:
-    keep = [True] * len(lines)
+def _strip_once(lines: list[str], title: str | None, related: frozenset[str], lead: str | None) -> tuple[list[str], Counter]:
+    # Lines come cleaned (body_to_lines): their keys, dates and prose-ness
+    # are worked out once.
+    count = len(lines)
+    keys = [line.casefold() for line in lines]
+    dated = [VISIBLE_DATE.fullmatch(line) is not None for line in lines]
+    prose = [is_prose(line) for line in lines]
+    keep = [True] * count
     removed: Counter = Counter()
 
     def drop(index: int, reason: str) -> None:
@@ -131,14 +142,12 @@ def _strip_once(lines: list[str], title: str | None, related: set[str], lead: st
 
     def doubled_with_next(index: int) -> bool:
         nxt = index + 1
-        return nxt < len(lines) and (
-            _is_alt_copy(lines[index], lines[nxt]) or _is_alt_copy(lines[nxt], lines[index])
-        )
+        return nxt < count and (_is_alt_copy(lines[index], lines[nxt]) or _is_alt_copy(lines[nxt], lines[index]))
 
     for i, line in enumerate(lines):
         if CHROME.match(line):
             drop(i, "chrome")
-        elif is_date_line(line):
+        elif dated[i]:
             drop(i, "date")
 
     for i, line in enumerate(lines):
@@ -146,42 +155,39 @@ def _strip_once(lines: list[str], title: str | None, related: set[str], lead: st
             continue
         drop(i, "sidebar")
         j = i + 1
-        while j < len(lines):
+        while j < count:
             entry_shaped = (
                 not keep[j]
-                or not is_prose(lines[j])
-                or _key(lines[j]) in related
+                or not prose[j]
+                or keys[j] in related
                 or doubled_with_next(j)
                 or (j > 0 and doubled_with_next(j - 1))
-                or (j + 1 < len(lines) and is_date_line(lines[j + 1]))
+                or (j + 1 < count and dated[j + 1])
             )
             if not entry_shaped:
                 break
             drop(j, "sidebar")
             j += 1
 
-    for i, line in enumerate(lines):
-        if keep[i] and _key(line) in related:
-            drop(i, "related")
+    if related:
+        for i in range(count):
+            if keep[i] and keys[i] in related:
+                drop(i, "related")
 
     title_key = _key(title) if title else None
-    kept = [i for i in range(len(lines)) if keep[i]]
-    first_prose = next((i for i in kept if is_prose(lines[i])), len(lines))
+    kept = [i for i in range(count) if keep[i]]
+    first_prose = next((i for i in kept if prose[i]), count)
     for a, b in zip(kept, kept[1:]):
         if not (keep[a] and keep[b]):
             continue
         first, second = lines[a], lines[b]
         if not (_is_alt_copy(first, second) or _is_alt_copy(second, first)):
             continue
-        if first == second and is_prose(first):
+        if first == second and prose[a]:
             drop(a, "duplicate_paragraph")
             continue
-        near_date = (a > 0 and is_date_line(lines[a - 1])) or (
-            b + 1 < len(lines) and is_date_line(lines[b + 1])
-        )
-        headline = (title_key is not None and title_key in (_key(first), _key(second))) or (
-            b < first_prose
-        )
+        near_date = (a > 0 and dated[a - 1]) or (b + 1 < count and dated[b + 1])
+        headline = (title_key is not None and title_key in (keys[a], keys[b])) or b < first_prose
         if near_date or headline:
             drop(a, "doubled_title")
             drop(b, "doubled_title")
@@ -189,15 +195,17 @@ def _strip_once(lines: list[str], title: str | None, related: set[str], lead: st
             drop(a, "doubled_title")
 
     leading = {k for k in (title_key, _key(lead) if lead else None) if k}
-    for i in range(len(lines)):
+    for i in range(count):
         if not keep[i]:
             continue
-        if _key(lines[i]) in leading:
+        if keys[i] in leading:
             drop(i, "headline")
             continue
-        if is_prose(lines[i]):
+        if prose[i]:
             break
 
+    if not removed:
+        return lines, removed
     return [line for line, kept_line in zip(lines, keep) if kept_line], removed
 
 
@@ -212,19 +220,17 @@ class StripSidebarPipeline:
     def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
-        adapter = ItemAdapter(item)
-        related_titles = [entry.get("title") or "" for entry in adapter.get("related") or ()]
         body, removed = strip_sidebar(
-            adapter.get("body"),
-            title=adapter.get("title"),
-            related_titles=related_titles,
-            lead=adapter.get("lead"),
+            item.body,
+            title=item.title,
+            related_titles=[entry.get("title") or "" for entry in item.related or ()],
+            lead=item.lead,
         )
-        adapter["body"] = body
-        adapter["sidebar_removed"] = (adapter.get("sidebar_removed") or 0) + sum(removed.values())
-        if removed and self.stats is not None:
-            for reason, count in removed.items():
-                self.stats.inc_value(f"newsarchive/sidebar/removed/{reason}", count)
+        item.body = body
         if removed:
-            logger.debug("Removed %s from the body of %s", dict(removed), adapter.get("url"))
+            item.sidebar_removed = (item.sidebar_removed or 0) + sum(removed.values())
+            if self.stats is not None:
+                for reason, count in removed.items():
+                    self.stats.inc_value(f"newsarchive/sidebar/removed/{reason}", count)
+            logger.debug("Removed %s from the body of %s", dict(removed), item.url)
         return item

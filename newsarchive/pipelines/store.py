@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from itemadapter import ItemAdapter
-
 from newsarchive.archive import archive_for
 from newsarchive.items import ArticleItem, PageDrop, StoryAlias
 
@@ -43,14 +41,11 @@ class StoreArchivePipeline:
             self.archive.stage_drop(item.site, item.story_code, item.url, item.reason, item.detail)
             self._inc("drops")
         elif isinstance(item, ArticleItem):
-            adapter = ItemAdapter(item)
             outcome = self.archive.stage_article(item)
-            self.archive.stage_aliases(
-                adapter["site"], adapter["story_code"], [adapter["url"], *(adapter.get("aliases") or ())]
-            )
+            self.archive.stage_aliases(item.site, item.story_code, [item.url, *(item.aliases or ())])
             self._inc(outcome)
             if outcome == "updated":
-                logger.info("Story %s/%s changed since it was archived", adapter["site"], adapter["story_code"])
+                logger.info("Story %s/%s changed since it was archived", item.site, item.story_code)
         else:
             return item
         if self.archive.largest_pending_batch >= self.batch_size:

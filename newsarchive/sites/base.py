@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -160,6 +161,11 @@ class Site:
 
     # -- Pages --------------------------------------------------------------
 
+    @cached_property
+    def page_parser(self):
+        """The parser of this site's pages (one per site: it keeps caches)."""
+        return self.parser(self)
+
     def parse(self, response: Response, url: str | None = None):
         """Parse an article page into an ``ArticleItem`` (see the parser)."""
-        return self.parser(self).parse(response, url=url)
+        return self.page_parser.parse(response, url=url)

@@ -16,7 +16,7 @@ from scrapy.http import TextResponse
 from w3lib.url import safe_url_string
 
 from newsarchive.items import ArticleItem
-from newsarchive.sites.base import normalize_story_code
+from newsarchive.sites.base import normalize_story_code, origin
 from newsarchive.sites.text import (
     SIDEBAR_HEADING,
     VISIBLE_DATE,
@@ -99,6 +99,25 @@ class NewsStudioParser:
 
     def __init__(self, site: Site):
         self.site = site
+        #: (page origin, href) -> (URL, story code): sidebars repeat on every page
+        self._links: dict[tuple[str, str], tuple[str, str | None]] = {}
+
+    def _resolve(self, url: str, href: str) -> tuple[str, str | None]:
+        if "://" in href or href.startswith("//"):
+            base = ""  # absolute: the page does not matter
+        elif href.startswith("/"):
+            base = origin(url)
+        else:
+            base = url
+        key = (base, href)
+        found = self._links.get(key)
+        if found is None:
+            link_url = safe_url_string(urljoin(url, href))
+            found = (link_url, self.site.story_code(link_url))
+            if len(self._links) > 50_000:
+                self._links.clear()
+            self._links[key] = found
+        return found
 
     # -- helpers ------------------------------------------------------------
 
@@ -204,9 +223,7 @@ class NewsStudioParser:
         return None
 
     def _sidebar_nodes(self, response) -> list:
-        nodes = []
-        for css in self.sidebar:
-            nodes.extend(response.css(css))
+        nodes = list(response.css(", ".join(self.sidebar)))
         if not nodes:
             for heading in response.xpath("//h2|//h3|//h4|//div|//span|//strong"):
                 text = clean_ws(" ".join(heading.xpath("./text()").getall()))
@@ -215,25 +232,28 @@ class NewsStudioParser:
         return nodes
 
     def parse_related(self, response, url: str, story_code: str) -> list[dict]:
+        """The stories the sidebar links to: title (the longest of link text
+        and image alt), URL, story code and the date line of its entry."""
         related: dict[str, dict] = {}
         for node in self._sidebar_nodes(response):
-            for link in node.css("a[href]"):
-                link_url = safe_url_string(urljoin(url, link.attrib["href"].strip()))
-                code = self.site.story_code(link_url)
+            # lxml directly: a sidebar has dozens of links on every page,
+            # each story linked twice (image and title).
+            for link in node.root.iter("a"):
+                href = (link.get("href") or "").strip()
+                if not href:
+                    continue
+                link_url, code = self._resolve(url, href)
                 if not code or code == story_code:
                     continue
-                texts = [element_text(link.root)]
-                texts += [clean_ws(alt) for alt in link.css("img::attr(alt)").getall()]
+                texts = [clean_ws(" ".join(link.itertext())), *(clean_ws(img.get("alt")) for img in link.iter("img"))]
                 title = max(texts, key=len)
                 entry = related.setdefault(code, {"title": "", "url": link_url, "story_code": code, "date": None})
                 if len(title) > len(entry["title"]):
                     entry["title"] = title
                 if entry["date"] is None:
-                    item = link.xpath("ancestor::li[1]")
-                    for text in item.css("::text").getall():
-                        if is_date_line(text):
-                            entry["date"] = clean_ws(text)
-                            break
+                    item = next(link.iterancestors("li"), None)
+                    if item is not None:
+                        entry["date"] = next((clean_ws(t) for t in item.itertext() if is_date_line(t)), None)
         return [entry for entry in related.values() if entry["title"]]
 
     def _body_paragraphs(self, response) -> list[str]:

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from lxml import etree
 from w3lib.html import remove_tags, remove_tags_with_content
 
-_WS = re.compile(r"\s+")
 
 #: Elements that end a line of visible text.
 BLOCK_TAGS = frozenset(
@@ -48,10 +47,13 @@ SIDEBAR_HEADING = re.compile(
 
 
 def clean_ws(text: str | None) -> str:
-    """Collapse runs of whitespace (non-breaking spaces included) to one space."""
+    """Collapse runs of whitespace (non-breaking spaces included) to one space,
+    in Unicode NFC form."""
     if not text:
         return ""
-    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
 
 
 def is_date_line(line: str) -> bool:

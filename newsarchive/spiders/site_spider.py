@@ -128,6 +128,7 @@ class SiteSpider(scrapy.Spider):
         #: story codes met in this run that the archive did not know
         self.new_codes: set[str] = set()
         self.alias_urls: set[str] = set()
+        self.links_seen: set[str] = set()
         self.started = datetime.now(timezone.utc)
 
     # -- URLs ---------------------------------------------------------------
@@ -169,6 +170,10 @@ class SiteSpider(scrapy.Spider):
         """A request for the story ``url`` leads to, an alias if the story
         was already met in this run, or nothing (not an article of ours, or
         archived and not due for a recheck)."""
+        # The same links stand on every page (sidebars, menus): decide once.
+        if url in self.links_seen:
+            return None
+        self.links_seen.add(url)
         if not self.is_ours(url):
             return None
         site_url = self.site_url(url)
@@ -324,11 +329,13 @@ class SiteSpider(scrapy.Spider):
             yield self.drop(response, "parser_error", f"{type(exc).__name__}: {exc}")
             return
         capture = response.meta.get("capture")
+        item.fetched_at = capture.date if capture else utc_now()
         if capture:
-            item.fetched_at = capture["date"]
-            item.capture_file, item.capture_offset = capture["file"], capture["offset"]
-        else:
-            item.fetched_at = utc_now()
+            try:
+                item.capture_file, item.capture_offset = capture.place()
+            except Exception as exc:  # the story stands without its provenance
+                self._inc("capture/failed")
+                self.logger.error("No capture for %s: %r", response.url, exc)
         # The first redirect URL is our own normalized request for found_url.
         redirects = response.meta.get("redirect_urls", ())[1:]
         reached_by = [response.meta.get("found_url"), *map(self.site_url, redirects), site_url]
