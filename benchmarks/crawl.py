@@ -57,7 +57,7 @@ def settings_args(settings: dict) -> list[str]:
     return [arg for name, value in settings.items() for arg in ("-s", f"{name}={value}")]
 
 
-def bench(stories: int, tmp: Path) -> dict:
+def bench(stories: int, tmp: Path, extra_settings: dict | None = None) -> dict:
     folder = build(tmp / f"mirror-{stories}", stories, page_kb=60)
     server = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "serve_mirror.py"), str(folder)],
                               stdout=subprocess.PIPE, text=True)
@@ -79,7 +79,7 @@ def bench(stories: int, tmp: Path) -> dict:
         db = tmp / f"archive-{stories}" / "archive.db"
         ours_mem = run_measured(
             [sys.executable, "-m", "scrapy", "crawl", "islamtimes", "-a", f"start_urls={start}", "-a", "backfill=1",
-             *settings_args({**SAME, "NEWSARCHIVE_DB": str(db)})],
+             *settings_args({**SAME, "NEWSARCHIVE_DB": str(db), **(extra_settings or {})})],
             cwd=ROOT,
         )
         conn = sqlite3.connect(db)
@@ -111,11 +111,17 @@ def bench(stories: int, tmp: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--no-warc", action="store_true", help="crawl without WARC captures")
+    parser.add_argument("-s", "--setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for the islamtimes crawl, e.g. NEWSARCHIVE_WARC_GZIP_LEVEL=0")
     args = parser.parse_args()
+    extra = dict(item.split("=", 1) for item in args.setting)
+    if args.no_warc:
+        extra["NEWSARCHIVE_WARC_ENABLED"] = "False"
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for stories in args.stories:
-            results.append(bench(stories, Path(tmp)))
+            results.append(bench(stories, Path(tmp), extra))
     print(f"{'stories':>8} {'baseline p/s':>13} {'ours p/s':>9} {'ratio':>6} {'stored/s':>9} "
           f"{'baseline MiB':>13} {'ours MiB':>9}")
     for r in results:
