@@ -34,6 +34,8 @@ NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB", "archive.db")
 NEWSARCHIVE_BATCH_SIZE = 1000
 #: A folder of saved pages (with pages.json) to crawl instead of the network.
 NEWSARCHIVE_REPLAY = os.environ.get("NEWSARCHIVE_REPLAY", "")
+#: A .toml site profile, or a folder of them, added to the package's profiles.
+NEWSARCHIVE_PROFILES = os.environ.get("NEWSARCHIVE_PROFILES", "")
 #: Per-site time zone overrides, e.g. {"islamtimes": "Asia/Tehran"}.
 NEWSARCHIVE_TIMEZONES = {}
 #: Record each crawl in the runs table.

@@ -14,6 +14,7 @@ from newsarchive.sites import ISLAM_TIMES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "islamtimes"
+GENERIC_FIXTURES = ROOT / "fixtures" / "generic-site"
 SEED_TEXT = FIXTURES / "seed.txt"
 #: Fast, for tests over 127.0.0.1; politeness defaults are tested on their own.
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "LOG_LEVEL": "INFO"}
@@ -42,9 +43,10 @@ class CrawlResult:
         return [line for line in self.log.splitlines() if f"] {level}:" in line]
 
 
-def run_crawl(db: Path, *args: str, settings: dict | None = None, timeout: int = 120) -> CrawlResult:
-    """``scrapy crawl islamtimes`` in a child process, as a user runs it."""
-    command = [sys.executable, str(ROOT / "tests" / "scrapy_strict.py"), "crawl", "islamtimes"]
+def run_crawl(db: Path, *args: str, settings: dict | None = None, timeout: int = 120,
+              spider: str = "islamtimes") -> CrawlResult:
+    """``scrapy crawl <spider>`` in a child process, as a user runs it."""
+    command = [sys.executable, str(ROOT / "tests" / "scrapy_strict.py"), "crawl", spider]
     for name, value in {**FAST, "NEWSARCHIVE_DB": str(db), **(settings or {})}.items():
         command += ["-s", f"{name}={value}"]
     for arg in args:

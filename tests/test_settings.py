@@ -12,7 +12,7 @@ def test_scrapy_list_names_the_spider():
         [sys.executable, str(ROOT / "tests" / "scrapy_strict.py"), "list"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
-    assert done.stdout.split() == ["islamtimes"]
+    assert done.stdout.split() == ["islamtimes", "news"]
 
 
 def test_polite_and_safe_defaults():

@@ -81,6 +81,7 @@ class Site:
     #: Start points per edition, as path templates with ``{lang}``.
     feed_paths: tuple[str, ...] = ()
     listing_paths: tuple[str, ...] = ()
+    sitemap_paths: tuple[str, ...] = ()
     #: Removed from the end of ``og:title`` / ``<title>``.
     title_suffixes: tuple[str, ...] = ()
     #: Removed from the start of descriptions and leads.
@@ -90,6 +91,8 @@ class Site:
     #: Encodings to try, in order, for a page whose declared encoding does
     #: not decode it (or that declares none and is not UTF-8).
     fallback_encodings: tuple[str, ...] = ()
+    #: Per-field CSS selectors replacing the parser's own (see the profile).
+    selectors: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     # -- URLs ---------------------------------------------------------------
@@ -156,7 +159,7 @@ class Site:
         return [
             base + template.format(lang=lang)
             for lang in editions
-            for template in (*self.feed_paths, *self.listing_paths)
+            for template in (*self.feed_paths, *self.sitemap_paths, *self.listing_paths)
         ]
 
     # -- Pages --------------------------------------------------------------

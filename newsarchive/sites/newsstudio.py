@@ -57,7 +57,13 @@ class PageRejected(Exception):
 STORY_CODE_TEXT = re.compile(r"Story\s*Code\s*:\s*(\d+)", re.I)
 
 class NewsStudioParser:
-    """Selectors of the News Studio family, most specific first."""
+    """Selectors of the News Studio family, most specific first. A profile's
+    ``[selectors]`` table replaces any of them."""
+
+    SELECTOR_FIELDS = (
+        "container", "kicker", "title", "lead", "visible_date", "body", "story_code", "sections", "tags",
+        "authors", "body_clutter", "sidebar", "published_meta", "modified_meta",
+    )
 
     container = ("#docDataRow", ".doc_content")
     kicker = ("#docDiv3TitrRou",)
@@ -99,6 +105,8 @@ class NewsStudioParser:
 
     def __init__(self, site: Site):
         self.site = site
+        for field, selectors in site.selectors.items():
+            setattr(self, field, tuple(selectors))
         #: (page origin, href) -> (URL, story code): sidebars repeat on every page
         self._links: dict[tuple[str, str], tuple[str, str | None]] = {}
 

@@ -40,8 +40,10 @@ VISIBLE_DATE = re.compile(
 
 #: Headings of sidebar blocks that list other stories.
 SIDEBAR_HEADING = re.compile(
-    r"^(featured stories|related (news|stories|articles)|more stories|most viewed|"
-    r"اخبار برگزیده|منتخب خبریں|أهم الأخبار)$",
+    r"^(featured stories|related( (news|stories|articles|content|coverage|topics))?|more stories|most viewed|"
+    r"most (read|popular|shared)|read more|read also|also read|see also|you (may|might) also like|"
+    r"recommended( for you)?|trending( now)?|latest (news|stories)|more (from|on|in) .{1,40}|"
+    r"اخبار برگزیده|منتخب خبریں|أهم الأخبار)[:.]?$",
     re.I,
 )
 

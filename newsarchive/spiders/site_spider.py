@@ -37,7 +37,7 @@ from w3lib.url import safe_url_string
 from newsarchive.archive import StoryState, archive_for, utc_now
 from newsarchive.items import PageDrop, StoryAlias
 from newsarchive.pipelines.dates import parse_day
-from newsarchive.sites.base import Site, host, origin
+from newsarchive.sites.base import ArticleUrl, Site, host, origin
 from newsarchive.sites.encoding import repair_encoding
 from newsarchive.sites.newsstudio import PageRejected
 from newsarchive.sites.text import VISIBLE_DATE, clean_ws
@@ -166,7 +166,12 @@ class SiteSpider(scrapy.Spider):
         for url in self.start_points:
             yield Request(url, callback=self.parse, dont_filter=True, meta={"listing_page": 1})
 
-    def follow_article(self, url: str):
+    def article_url(self, site_url: str, from_index: bool = False) -> ArticleUrl | None:
+        """``site_url`` taken apart if it is a story's URL. ``from_index``:
+        it was listed in a feed or a sitemap."""
+        return self.site.parse_article_url(site_url)
+
+    def follow_article(self, url: str, from_index: bool = False):
         """A request for the story ``url`` leads to, an alias if the story
         was already met in this run, or nothing (not an article of ours, or
         archived and not due for a recheck)."""
@@ -177,7 +182,7 @@ class SiteSpider(scrapy.Spider):
         if not self.is_ours(url):
             return None
         site_url = self.site_url(url)
-        parsed = self.site.parse_article_url(site_url)
+        parsed = self.article_url(site_url, from_index)
         if parsed is None:
             return None
         if parsed.language not in self.editions:
@@ -233,16 +238,41 @@ class SiteSpider(scrapy.Spider):
             yield from self.parse_listing(response)
 
     def parse_feed(self, response):
+        """RSS, Atom, sitemaps, sitemap indexes and news sitemaps."""
         selector = scrapy.Selector(text=response.text, type="xml")
         selector.remove_namespaces()
-        links = selector.xpath("//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href").getall()
-        self._inc("feeds")
+        if selector.xpath("/sitemapindex"):
+            yield from self.parse_sitemap_index(response, selector)
+            return
+        if selector.xpath("/urlset"):
+            self._inc("sitemaps")
+            links = selector.xpath("//url/loc/text()").getall()
+        else:
+            self._inc("feeds")
+            links = selector.xpath("//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href").getall()
         if not links:
             self.logger.warning("Feed %s lists no links", response.url)
         for link in links:
-            followed = self.follow_article(response.urljoin(clean_ws(link)))
+            followed = self.follow_article(response.urljoin(clean_ws(link)), from_index=True)
             if followed is not None:
                 yield followed
+
+    def parse_sitemap_index(self, response, selector):
+        """Sitemaps of a sitemap index: all of them when walking back
+        (``since``, ``backfill``), else the first ``max_pages`` (indexes list
+        the newest first)."""
+        self._inc("sitemap_indexes")
+        locations = [clean_ws(loc) for loc in selector.xpath("//sitemap/loc/text()").getall()]
+        if self.max_pages is not None:
+            locations = locations[: self.max_pages]
+        for location in locations:
+            url = response.urljoin(location)
+            if self.is_ours(url):
+                yield self.index_request(url)
+
+    def index_request(self, url: str) -> Request:
+        """A request for a feed or a sitemap of the site (from its mirror, if any)."""
+        return Request(self.site.fetch_url(self.site_url(url), self.fetch_origin), callback=self.parse, dont_filter=True)
 
     def parse_listing(self, response):
         self._inc("listing_pages")

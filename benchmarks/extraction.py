@@ -1,0 +1,121 @@
+"""Body extraction on real article pages: ours against trafilatura.
+
+    python benchmarks/extraction.py [--pages ../shared/extraction/aeb]
+
+The pages and ground truth are scrapinghub's article-extraction-benchmark
+(not part of this project: pass their folder). Prints body precision,
+recall and F1 with the benchmark's own metric (4-token shingles, per-page
+normalized), pages/s, and how many pages' bodies still hold a list of
+related-story headlines (two or more lines that are headline-long link texts
+of the same page).
+
+Ours is the generic parser's body: trafilatura's main text (precision
+settings), then the sidebar pipeline with the page's headline links.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import trafilatura  # noqa: E402
+from scrapy.http import HtmlResponse  # noqa: E402
+
+from newsarchive.pipelines.sidebar import strip_sidebar  # noqa: E402
+from newsarchive.sites import generic_site  # noqa: E402
+from newsarchive.sites.metadata import page_metadata  # noqa: E402
+from newsarchive.sites.text import clean_ws  # noqa: E402
+
+TOKEN = re.compile(r"\w+")
+DEFAULT_PAGES = ROOT.parent / "shared" / "extraction" / "aeb"
+
+
+def shingles(text: str) -> Counter:
+    tokens = TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i : i + 4]) for i in range(max(0, len(tokens) - 3)))
+
+
+def score(pairs: list[tuple[str, str]]) -> tuple[float, float, float]:
+    precisions, recalls = [], []
+    for predicted, truth in pairs:
+        p, t = shingles(predicted), shingles(truth)
+        tp = sum((p & t).values())
+        fp = sum(p.values()) - tp
+        fn = sum(t.values()) - tp
+        total = tp + fp + fn
+        if total == 0:
+            precisions.append(1.0)
+            recalls.append(1.0)
+            continue
+        tp, fp, fn = tp / total, fp / total, fn / total
+        if tp + fp > 0:
+            precisions.append(tp / (tp + fp))
+        elif fn == 0:
+            precisions.append(1.0)
+        if tp + fn > 0:
+            recalls.append(tp / (tp + fn))
+        elif fp == 0:
+            recalls.append(1.0)
+    precision = sum(precisions) / len(precisions)
+    recall = sum(recalls) / len(recalls)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def headline_links(response) -> set[str]:
+    parser = generic_site(response.url).page_parser
+    return {entry["title"] for entry in parser.article_links(response, response.url, response.url)}
+
+
+def has_related_list(body: str, headlines: set[str]) -> bool:
+    lines = {clean_ws(line) for line in (body or "").splitlines()}
+    return len(lines & headlines) >= 2
+
+
+def trafilatura_body(response) -> str:
+    return trafilatura.extract(response.text, url=response.url) or ""
+
+
+def our_body(response) -> str:
+    parser = generic_site(response.url).page_parser
+    paragraphs = parser.main_text(response)
+    meta = page_metadata(response)
+    related = parser.article_links(response, response.url, response.url)
+    body, _ = strip_sidebar("\n\n".join(paragraphs), title=meta.get("title"),
+                            related_titles=[entry["title"] for entry in related])
+    return body
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
+    args = parser.parse_args()
+    truth = json.loads((args.pages / "ground-truth.json").read_text(encoding="utf-8"))
+    responses = {}
+    for page_id, entry in truth.items():
+        body = gzip.decompress((args.pages / "html" / f"{page_id}.html.gz").read_bytes())
+        responses[page_id] = HtmlResponse(url=entry["url"], body=body)
+        responses[page_id].text  # decode up front: not part of either extractor's time
+    headlines = {page_id: headline_links(r) for page_id, r in responses.items()}
+    print(f"{len(responses)} pages; ground truth with a related-story list: "
+          f"{sum(has_related_list(truth[i]['articleBody'], headlines[i]) for i in responses)}")
+    print(f"{'extractor':<34} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8} {'related lists':>14}")
+    for name, extract in (("trafilatura 2.x (defaults)", trafilatura_body), ("newsarchive (generic parser)", our_body)):
+        started = time.perf_counter()
+        bodies = {page_id: extract(response) for page_id, response in responses.items()}
+        rate = len(bodies) / (time.perf_counter() - started)
+        p, r, f1 = score([(bodies[i], truth[i]["articleBody"]) for i in responses])
+        lists = sum(has_related_list(bodies[i], headlines[i]) for i in responses)
+        print(f"{name:<34} {p:>6.3f} {r:>6.3f} {f1:>6.3f} {rate:>8.1f} {lists:>14}")
+
+
+if __name__ == "__main__":
+    main()

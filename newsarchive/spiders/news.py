@@ -1,0 +1,87 @@
+"""Any news site: ``scrapy crawl news -a site=https://example.com`` (or a
+profile's name, or ``-a start_urls=...``).
+
+With a profile the site is crawled by its profile (start points, URL rules,
+parser). Without one, discovery reads robots.txt for sitemaps, the home
+page for feeds and story links, and the generic parser takes the fields from
+the page's metadata and the body from its main text. The story code is the
+site's id when the profile or the URL gives one, else a stable hash of the
+URL.
+"""
+
+from __future__ import annotations
+
+
+from newsarchive.sites import register_profiles, resolve_site
+from newsarchive.sites.base import ArticleUrl, host
+from newsarchive.sites.generic import looks_like_article_url, normalize_url, url_story_code
+from newsarchive.spiders.site_spider import SiteSpider, _split
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "text/xml", "application/xml")
+
+
+class NewsSpider(SiteSpider):
+    name = "news"
+
+    def __init__(self, site=None, start_urls=None, *args, **kwargs):
+        given = _split(start_urls)
+        if not (site or given):
+            raise ValueError("news needs -a site=URL (or a profile's name) or -a start_urls=URL,URL")
+        self.site = resolve_site(site or given[0])
+        super().__init__(start_urls, *args, **kwargs)
+        if site:
+            self.arguments["site"] = site
+        if not given and not (self.site.feed_paths or self.site.listing_paths or self.site.sitemap_paths):
+            origin = self.fetch_origin
+            self.start_points = [f"{origin}/robots.txt", f"{origin}/"]
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        profiles = crawler.settings.get("NEWSARCHIVE_PROFILES")
+        if profiles:
+            register_profiles(*_split(profiles))
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    @property
+    def generic(self) -> bool:
+        return not self.site.article_paths
+
+    def article_url(self, site_url: str, from_index: bool = False) -> ArticleUrl | None:
+        if not self.generic:
+            return super().article_url(site_url, from_index)
+        if not self.site.is_site_host(host(site_url)):
+            return None
+        if not from_index and not looks_like_article_url(site_url):
+            return None
+        return ArticleUrl(language="", kind="article", story_code=url_story_code(normalize_url(site_url)),
+                          rest="", old_form=False)
+
+    def parse(self, response):
+        if response.url.endswith("/robots.txt"):
+            yield from self.parse_robots(response)
+        elif self.generic and getattr(response, "text", None) is not None and "<html" in response.text[:2000].lower():
+            if looks_like_article_url(self.site_url(response.url)):
+                response.meta.setdefault("found_url", self.site_url(response.url))
+                yield from self.parse_article(response)
+            else:
+                yield from self.parse_listing(response)
+        else:
+            yield from super().parse(response)
+
+    def parse_robots(self, response):
+        for line in response.text.splitlines():
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "sitemap" and value.strip():
+                url = response.urljoin(value.strip())
+                if self.is_ours(url):
+                    yield self.index_request(url)
+
+    def parse_listing(self, response):
+        # Feeds the page announces are start points too.
+        for link in response.css('link[rel="alternate"]'):
+            if (link.attrib.get("type") or "").lower() in FEED_TYPES and link.attrib.get("href"):
+                url = response.urljoin(link.attrib["href"])
+                if self.is_ours(url) and url not in self.links_seen:
+                    self.links_seen.add(url)
+                    yield self.index_request(url)
+        yield from super().parse_listing(response)

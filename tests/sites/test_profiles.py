@@ -1,0 +1,75 @@
+"""Site profiles: loading, validation with errors that name the field, user files."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsarchive.sites import ISLAM_TIMES, SITES, resolve_site
+from newsarchive.sites.generic import GenericParser
+from newsarchive.sites.newsstudio import NewsStudioParser
+from newsarchive.sites.profiles import PACKAGE_PROFILES, ProfileError, load_profile, load_profiles
+
+MINIMAL = '''
+name = "example"
+canonical_origin = "https://www.example.com"
+'''
+
+
+def write(tmp_path, text, name="site.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_package_profiles():
+    assert {"islamtimes", "avapress"} <= set(SITES)
+    assert ISLAM_TIMES.parser is NewsStudioParser and SITES["avapress"].parser is NewsStudioParser
+    assert SITES["avapress"].timezone == "Asia/Kabul"
+    assert SITES["avapress"].story_code("https://avapress.com/en/news/287341/x") == "287341"
+    assert load_profiles(PACKAGE_PROFILES)["islamtimes"].story_code(
+        "http://islamtimes.org/en/doc/news/1023423/?utm_source=x") == "1023423"
+
+
+def test_minimal_profile_is_a_generic_site(tmp_path):
+    site = load_profile(write(tmp_path, MINIMAL))
+    assert site.parser is GenericParser and site.timezone == "UTC"
+    assert site.hosts == {"www.example.com"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('canonical_origin = "https://x.org"', "name is required"),
+        ('name = "x"', "canonical_origin is required"),
+        (MINIMAL + 'timezone = "Mars/Olympus"', "timezone 'Mars/Olympus' is not an IANA time zone"),
+        (MINIMAL + 'parser = "magic"', "parser must be one of"),
+        (MINIMAL + 'colour = "blue"', "unknown field 'colour'"),
+        (MINIMAL + 'hosts = "example.com"', "hosts must be a list of strings"),
+        (MINIMAL + 'editions = ["en"]\ndefault_edition = "fr"', "default_edition 'fr' is not one of editions"),
+        (MINIMAL + '[story_code]\npaths = ["/news/(\\\\d+"]', "story_code.paths[0]:"),
+        (MINIMAL + '[story_code]\npaths = ["/news/(\\\\d+)"]', "story_code.paths[0] must name a group (?P<id>...)"),
+        (MINIMAL + 'parser = "newsstudio"\n[selectors]\ntitle = ["h1[[["]', "selectors.title: 'h1[[[' is not CSS"),
+        (MINIMAL + 'parser = "newsstudio"\n[selectors]\ncolour = ["h1"]', "selectors.colour is not a field of the newsstudio parser"),
+        ('name = "Bad Name"\ncanonical_origin = "https://x.org"', "name 'Bad Name' must be lowercase"),
+        ('name = "x"\ncanonical_origin = "x.org/news"', "canonical_origin must be like https://"),
+        ('name = "x" canonical', "not valid TOML"),
+    ],
+)
+def test_bad_profile_gets_a_clear_error_naming_the_field(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ProfileError) as error:
+        load_profile(path)
+    assert str(error.value).startswith(str(path)) and message in str(error.value)
+
+
+def test_selectors_replace_the_parsers_own(tmp_path):
+    site = load_profile(write(tmp_path, MINIMAL + 'parser = "newsstudio"\n[selectors]\ntitle = ["h2.headline"]'))
+    assert site.page_parser.title == ("h2.headline",)
+    assert site.page_parser.lead == NewsStudioParser.lead
+
+
+def test_resolve_site_by_name_host_or_url():
+    assert resolve_site("islamtimes") is ISLAM_TIMES
+    assert resolve_site("https://islamtimes.org/en/news/1/x") is ISLAM_TIMES
+    generic = resolve_site("https://www.example.net/")
+    assert generic.name == "example.net" and generic.parser is GenericParser
