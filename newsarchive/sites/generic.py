@@ -13,7 +13,6 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import trafilatura
 from scrapy.http import TextResponse
 from w3lib.url import safe_url_string
 
@@ -87,6 +86,8 @@ class GenericParser:
             if node:
                 html = node.get()
                 break
+        import trafilatura  # on first use: it is slow to import and only generic sites need it
+
         # Precision first: the sidebar pipeline then takes out what still leaks.
         text = trafilatura.extract(html, url=response.url, include_comments=False, favor_precision=True)
         return [line for line in (clean_ws(t) for t in (text or "").splitlines()) if line]
