@@ -45,24 +45,14 @@ def make_handler(server: MirrorServer):
     return SavedPageHandler
 
 
-class MirrorServer:
-    """A saved site on 127.0.0.1, in a background thread.
+class LocalServer:
+    """An HTTP server on 127.0.0.1 (an ephemeral port by default), in a
+    background thread, for the life of a ``with`` block."""
 
-    ``delay`` slows article pages down (to stop a crawl half-way in tests);
-    :meth:`replace` serves another body for a page (a story edited).
-    """
-
-    def __init__(self, folder, port: int = 0, delay: float = 0.0):
-        self.saved = SavedSite(folder)
-        self.delay = delay
-        self.replaced: dict[str, bytes] = {}
-        #: (path, status) of every request served, in order
-        self.requests: list[tuple[str, int]] = []
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self))
+    def __init__(self, handler_class, port: int = 0):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler_class)
+        self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def replace(self, url: str, body: bytes) -> None:
-        self.replaced[page_key(url)] = body
 
     @property
     def origin(self) -> str:
@@ -76,6 +66,25 @@ class MirrorServer:
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class MirrorServer(LocalServer):
+    """A saved site on 127.0.0.1.
+
+    ``delay`` slows article pages down (to stop a crawl half-way in tests);
+    :meth:`replace` serves another body for a page (a story edited).
+    """
+
+    def __init__(self, folder, port: int = 0, delay: float = 0.0):
+        self.saved = SavedSite(folder)
+        self.delay = delay
+        self.replaced: dict[str, bytes] = {}
+        #: (path, status) of every request served, in order
+        self.requests: list[tuple[str, int]] = []
+        super().__init__(make_handler(self), port)
+
+    def replace(self, url: str, body: bytes) -> None:
+        self.replaced[page_key(url)] = body
 
 
 def main(argv=None) -> None:

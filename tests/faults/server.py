@@ -4,10 +4,11 @@ own way. Articles use the Islam Times markup."""
 from __future__ import annotations
 
 import html
-import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from newsarchive.replay.server import LocalServer
 
 
 def article_html(code: str, title: str, paragraphs: list[str], date_line: str = "Tuesday 8 November 2022 - 09:18",
@@ -24,12 +25,7 @@ def article_html(code: str, title: str, paragraphs: list[str], date_line: str = 
 </div>{after_body}</div></body></html>"""
 
 
-class QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass  # clients that give up (timeouts, resets) are part of the test
-
-
-class FaultServer:
+class FaultServer(LocalServer):
     def __init__(self):
         #: path -> handler(request_handler); filled by the tests
         self.routes: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
@@ -51,24 +47,9 @@ class FaultServer:
             def log_message(self, format, *args):
                 pass
 
-        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def count(self, path: str) -> int:
-        return sum(1 for p, _ in self.hits if p == path)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
+        # Clients that give up (timeouts, resets) are part of the test.
+        self.httpd.handle_error = lambda request, client_address: None
 
 
 def send(handler, status: int, body: bytes, content_type: str = "text/html; charset=utf-8", headers=()):
