@@ -26,6 +26,8 @@ from newsarchive.archive import Archive, ArchiveBusy
 from newsarchive.archive import queries
 from newsarchive.reparse import ProgressPrinter, reparse
 from newsarchive.settings import NEWSARCHIVE_DB
+from newsarchive.sites import register_profiles
+from newsarchive.sites.profiles import ProfileError
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -194,7 +196,9 @@ def runs_command(db_path: Path, limit: int, as_json: bool):
               help="Folder of WARC captures (default: warc/ beside the archive).")
 @site_option
 @click.option("--since", help="Only captures made on or after this date (YYYY-MM-DD).")
-def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, since: str | None):
+@click.option("--profiles", envvar="NEWSARCHIVE_PROFILES",
+              help="A .toml site profile or a folder of them, as for the crawl (env: NEWSARCHIVE_PROFILES).")
+def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, since: str | None, profiles: str | None):
     """Run today's parsers and pipelines over the archived captures.
 
     Stories come out new, updated (a revision keeps what changed) or
@@ -203,6 +207,11 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
     warc_dir = warc_dir or db_path.parent / "warc"
     if not warc_dir.is_dir():
         raise click.ClickException(f"no WARC folder at {warc_dir}")
+    if profiles:
+        try:
+            register_profiles(*[p for p in profiles.split(",") if p])
+        except ProfileError as exc:
+            raise click.ClickException(str(exc)) from None
     if db_path.exists():
         connect(db_path).close()  # a clear error for a foreign file, before writing to it
     try:

@@ -21,8 +21,9 @@ from newsarchive.archive import Archive
 from newsarchive.capture.reader import Capture, iter_captures
 from newsarchive.pipelines.dates import NormalizeDatesPipeline
 from newsarchive.pipelines.sidebar import StripSidebarPipeline
-from newsarchive.sites import SITES, get_site
+from newsarchive.sites import SITES, get_site, resolve_site
 from newsarchive.sites.base import Site, host
+from newsarchive.sites.generic import looks_like_article_url, normalize_url, url_story_code
 from newsarchive.sites.newsstudio import PageRejected
 
 logger = logging.getLogger(__name__)
@@ -47,12 +48,19 @@ def story_captures(
         counts["captures"] += 1
         if capture.status != 200:
             continue
-        profile = SITES.get(capture.info.get("site", "")) if capture.info.get("site") else None
-        candidates = [profile] if profile else list(SITES.values())
+        name = capture.info.get("site")
+        candidates = [resolve_site(name)] if name else list(SITES.values())
         for candidate in candidates:
             site_url = candidate.site_url(capture.url, capture.info.get("fetch_origin"))
-            code = candidate.story_code(site_url)
-            if code and candidate.is_site_host(host(site_url)):
+            if not candidate.is_site_host(host(site_url)):
+                continue
+            if candidate.article_paths:
+                code = candidate.story_code(site_url)
+            elif looks_like_article_url(site_url):
+                code = url_story_code(normalize_url(site_url))  # as the news spider keys it
+            else:
+                code = None
+            if code:
                 break
         else:
             continue

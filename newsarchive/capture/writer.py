@@ -140,6 +140,9 @@ class WarcCaptureMiddleware:
 
     def spider_opened(self, spider):
         self.run_info["fetch_origin"] = getattr(spider, "fetch_origin", "")
+        site = getattr(spider, "site", None)  # a spider may choose its site from its arguments
+        if site is not None:
+            self.run_info["site"] = site.name
 
     # -- in the writer thread -----------------------------------------------
 

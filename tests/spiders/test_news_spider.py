@@ -73,3 +73,15 @@ def test_news_spider_needs_a_site(tmp_path):
     result = run_crawl(tmp_path / "a.db", spider="news")
     assert result.returncode != 0
     assert "news needs -a site=URL" in result.log
+
+
+def test_generic_site_rebuilt_from_its_captures(news_crawl, tmp_path):
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    db = news_crawl[0]
+    rebuilt = tmp_path / "rebuilt.db"
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(rebuilt), "--warc-dir", str(db.parent / "warc")])
+    assert result.exit_code == 0, result.output
+    assert stored_rows(rebuilt) == stored_rows(db)
