@@ -25,6 +25,7 @@ related_entries = st.lists(st.fixed_dictionaries({"title": st.text(), "url": st.
 
 
 @given(raw=st.text(), modified=st.text(), related=related_entries)
+@settings(deadline=None)
 def test_dates_pipeline_never_raises(raw, modified, related):
     item = NormalizeDatesPipeline().process_item(
         ArticleItem(site="islamtimes", published_raw=raw, modified_raw=modified, related=related)
@@ -33,6 +34,7 @@ def test_dates_pipeline_never_raises(raw, modified, related):
 
 
 @given(body=st.text(), title=st.one_of(st.none(), st.text()), lead=st.one_of(st.none(), st.text()), related=related_entries)
+@settings(deadline=None)
 def test_sidebar_pipeline_never_raises_and_is_idempotent(body, title, lead, related):
     item = StripSidebarPipeline().process_item(ArticleItem(body=body, title=title, lead=lead, related=related))
     titles = [entry["title"] for entry in related]
@@ -60,7 +62,7 @@ def junk_block(titles: list[str], dates: list[str]) -> list[str]:
     where=st.integers(0, 8),
     chrome=st.booleans(),
 )
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_stripping_keeps_every_article_paragraph(paragraphs, headline, titles, dates, where, chrome):
     lines = list(paragraphs)
     # A leaked pair of sidebar lines with a date, somewhere in the text.
@@ -75,6 +77,7 @@ def test_stripping_keeps_every_article_paragraph(paragraphs, headline, titles, d
 
 
 @given(paragraphs=st.lists(PROSE, min_size=1, max_size=6, unique=True), repeat=st.integers(0, 5))
+@settings(deadline=None)
 def test_only_the_duplicate_of_a_paragraph_goes(paragraphs, repeat):
     index = repeat % len(paragraphs)
     doubled = paragraphs[: index + 1] + [paragraphs[index]] + paragraphs[index + 1 :]
@@ -83,7 +86,7 @@ def test_only_the_duplicate_of_a_paragraph_goes(paragraphs, repeat):
 
 
 @given(title=st.text(), body=st.text(min_size=1), tags=st.lists(st.text(), max_size=3))
-@settings(max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_archive_stores_any_text_verbatim(tmp_path, title, body, tags):
     archive = Archive(tmp_path / "props.db")
     try:
