@@ -165,7 +165,8 @@ def test_killed_crawl_resumes_with_no_duplicate_and_no_lost_story(tmp_path, save
         assert resumed.returncode == 0, errors
     rows = stored_rows(db)
     expected = {e["story_code"]: e for p in saved_site if p.expected and "story_code" in (e := load_expected(p))}
-    assert set(rows) == set(expected)
+    why = f"dropped: {query(db, 'SELECT url, reason, detail FROM dropped')}\nresumed crawl:\n{errors[-6000:]}"
+    assert set(rows) == set(expected), why
     for code, row in rows.items():
         assert comparable(row) == expected[code], code
     assert query(db, "SELECT count(*) FROM revisions") == [(0,)]
