@@ -57,6 +57,8 @@ EXTENSIONS = {
     # Takes the archive lock first and writes the runs table.
     "newsarchive.extensions.run_ledger.RunLedger": 0,
     "newsarchive.extensions.progress.CrawlProgress": 10,
+    # Before the scheduler opens JOBDIR's request queue.
+    "newsarchive.extensions.resume.KilledJobGuard": 20,
 }
 
 #: Keep every response in WARC files.

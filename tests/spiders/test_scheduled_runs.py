@@ -172,3 +172,18 @@ def test_killed_crawl_resumes_with_no_duplicate_and_no_lost_story(tmp_path, save
     assert query(db, "SELECT count(*) FROM revisions") == [(0,)]
     assert query(db, "SELECT finish_reason FROM runs ORDER BY id") == [("interrupted",), ("finished",)]
     assert query(db, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_queue_of_a_killed_job_is_started_afresh(tmp_path):
+    jobdir = tmp_path / "job"
+    stale = jobdir / "requests.queue" / "127.0.0.1-0000" / "2"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"\x00\x00")  # a queue file cut mid-write
+    (jobdir / "newsarchive.running").touch()  # left by a killed crawl
+    with MirrorServer(FIXTURES) as server:
+        result = run_crawl(tmp_path / "archive.db", start_urls(server), "lang=en,ur",
+                           settings={"JOBDIR": str(jobdir)})
+    assert result.returncode == 0, result.log
+    assert "was killed: its request queue cannot be trusted" in result.log
+    assert not stale.exists() and not (jobdir / "newsarchive.running").exists()
+    assert query(tmp_path / "archive.db", "SELECT count(*) FROM articles") == [(13,)]
