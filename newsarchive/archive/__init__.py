@@ -28,10 +28,10 @@ from newsarchive.archive.schema import (
     ARTICLE_COLUMNS,
     ARTICLES,
     DROPPED,
-    JSON_FIELDS,
     REVISION_FIELDS,
     REVISIONS,
     RUNS,
+    decode_column,
     ensure_schema,
 )
 from newsarchive.items import ArticleItem
@@ -45,15 +45,6 @@ NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _decoded(column: str, value: Any) -> Any:
-    if column in JSON_FIELDS and isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 @dataclass(frozen=True)
@@ -110,7 +101,7 @@ class Archive:
         if row is None:
             return None
         columns = [d[0] for d in cursor.description]
-        return {c: _decoded(c, v) for c, v in zip(columns, row)}
+        return {c: decode_column(c, v) for c, v in zip(columns, row)}
 
     def story_state(self, site: str, story_code: str) -> StoryState:
         row = self.db.execute(
@@ -155,7 +146,7 @@ class Archive:
         if previous is None:
             self._new[key] = {**row, "first_seen": seen, "last_seen": seen}
             return NEW
-        changed = [f for f in REVISION_FIELDS if _decoded(f, previous.get(f)) != row.get(f)]
+        changed = [f for f in REVISION_FIELDS if decode_column(f, previous.get(f)) != row.get(f)]
         if not changed:
             if staged is not None:
                 staged["last_seen"] = seen
@@ -169,7 +160,7 @@ class Archive:
                 "story_code": key[1],
                 "fetched_at": seen,
                 "changed": changed,
-                "previous": {f: _decoded(f, previous.get(f)) for f in changed},
+                "previous": {f: decode_column(f, previous.get(f)) for f in changed},
             }
         )
         if key in self._new:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from newsarchive.archive.schema import ALIASES, ARTICLES, JSON_FIELDS, REVISIONS, RUNS
+from newsarchive.archive.schema import ALIASES, ARTICLES, REVISIONS, RUNS, decode_column
 
 
 class ArchiveUnreadable(Exception):
@@ -42,16 +42,7 @@ def _has(conn: sqlite3.Connection, table: str) -> bool:
 
 
 def decoded(row: sqlite3.Row) -> dict[str, Any]:
-    out = {}
-    for key in row.keys():
-        value = row[key]
-        if key in JSON_FIELDS and isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                pass
-        out[key] = value
-    return out
+    return {key: decode_column(key, row[key]) for key in row.keys()}
 
 
 def site_stats(conn: sqlite3.Connection, days: int = 14) -> list[dict[str, Any]]:
@@ -81,10 +72,8 @@ def site_stats(conn: sqlite3.Connection, days: int = 14) -> list[dict[str, Any]]
                 [row["site"], start.isoformat(), end.isoformat()],
             ).fetchall()
         )
-        entry["per_day"] = [
-            ((start + timedelta(days=i)).isoformat(), counts.get((start + timedelta(days=i)).isoformat(), 0))
-            for i in range(days)
-        ]
+        days_shown = [(start + timedelta(days=i)).isoformat() for i in range(days)]
+        entry["per_day"] = [(day, counts.get(day, 0)) for day in days_shown]
         result.append(entry)
     return result
 

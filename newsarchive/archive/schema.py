@@ -21,6 +21,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from typing import Any
 
 import sqlite_utils
 
@@ -43,6 +45,16 @@ REVISION_FIELDS = ("title", "lead", "body", "tags", "authors", "published", "mod
 JSON_FIELDS = frozenset(
     f.name for f in dataclasses.fields(ArticleItem) if f.type.startswith(("list", "dict"))
 )
+
+
+def decode_column(column: str, value: Any) -> Any:
+    """A stored value as the item had it: JSON columns back to lists and dicts."""
+    if column in JSON_FIELDS and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _column_type(field: dataclasses.Field) -> type:
