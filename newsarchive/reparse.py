@@ -14,16 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scrapy.http import Headers
-from scrapy.responsetypes import responsetypes
-
 from newsarchive.archive import Archive
 from newsarchive.capture.reader import Capture, iter_captures
 from newsarchive.pipelines.dates import NormalizeDatesPipeline
 from newsarchive.pipelines.sidebar import StripSidebarPipeline
+from newsarchive.replay.pages import build_response
 from newsarchive.sites import SITES, get_site, resolve_site
 from newsarchive.sites.base import Site, host
-from newsarchive.sites.generic import looks_like_article_url, normalize_url, url_story_code
+from newsarchive.sites.generic import generic_story_code
 from newsarchive.sites.newsstudio import PageRejected
 
 logger = logging.getLogger(__name__)
@@ -56,10 +54,8 @@ def story_captures(
                 continue
             if candidate.article_paths:
                 code = candidate.story_code(site_url)
-            elif looks_like_article_url(site_url):
-                code = url_story_code(normalize_url(site_url))  # as the news spider keys it
             else:
-                code = None
+                code = generic_story_code(site_url)  # as the news spider keys it
             if code:
                 break
         else:
@@ -92,9 +88,7 @@ def reparse(
     pipelines = (NormalizeDatesPipeline(), StripSidebarPipeline())
     for done, story in enumerate(stories, 1):
         headers, body = story.capture.read()
-        scrapy_headers = Headers(headers)
-        respcls = responsetypes.from_args(headers=scrapy_headers, url=story.capture.url, body=body)
-        response = respcls(url=story.capture.url, status=story.capture.status, headers=scrapy_headers, body=body)
+        response = build_response(story.capture.url, story.capture.status, headers, body)
         try:
             item = story.site.parse(response, url=story.site_url)
         except PageRejected as rejected:

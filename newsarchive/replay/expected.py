@@ -9,8 +9,6 @@ rejects is expected as ``{"dropped": reason}``.
 from __future__ import annotations
 
 from itemadapter import ItemAdapter
-from scrapy.http import Headers
-from scrapy.responsetypes import responsetypes
 
 from newsarchive.pipelines.dates import NormalizeDatesPipeline
 from newsarchive.pipelines.sidebar import StripSidebarPipeline
@@ -22,13 +20,6 @@ from newsarchive.sites.newsstudio import PageRejected
 CRAWL_FIELDS = ("fetched_at", "aliases", "first_seen", "last_seen", "gone_at", "capture_file", "capture_offset")
 
 
-def saved_response(page: SavedPage):
-    headers = Headers(page.response_headers())
-    body = page.body()
-    respcls = responsetypes.from_args(headers=headers, url=page.url, body=body)
-    return respcls(url=page.url, status=page.status, headers=headers, body=body)
-
-
 def comparable(item_or_row: dict) -> dict:
     """A stored row or an item, without the crawl-dependent fields."""
     return {k: v for k, v in item_or_row.items() if k not in CRAWL_FIELDS}
@@ -36,7 +27,7 @@ def comparable(item_or_row: dict) -> dict:
 
 def expected_item(site: Site, page: SavedPage) -> dict:
     try:
-        item = site.parse(saved_response(page), url=page.url)
+        item = site.parse(page.response(), url=page.url)
     except PageRejected as rejected:
         return {"dropped": rejected.reason}
     for pipeline in (NormalizeDatesPipeline(), StripSidebarPipeline()):

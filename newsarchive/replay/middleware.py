@@ -13,10 +13,9 @@ from __future__ import annotations
 import logging
 
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Headers
-from scrapy.responsetypes import responsetypes
 
 from newsarchive.replay.captures import open_replay_source
+from newsarchive.replay.pages import build_response
 
 logger = logging.getLogger(__name__)
 
@@ -41,19 +40,7 @@ class ReplayMiddleware:
             if self.stats is not None:
                 self.stats.inc_value("newsarchive/replay/missing")
             logger.info("No saved page for %s: answering 404", request.url)
-            return responsetypes.from_args(url=request.url)(
-                url=request.url, status=404, body=b"", request=request, flags=["replay"]
-            )
+            return build_response(request.url, 404, {}, b"", request=request, flags=["replay"])
         if self.stats is not None:
             self.stats.inc_value("newsarchive/replay/served")
-        headers = Headers(page.response_headers())
-        body = page.body()
-        respcls = responsetypes.from_args(headers=headers, url=request.url, body=body)
-        return respcls(
-            url=request.url,
-            status=page.status,
-            headers=headers,
-            body=body,
-            request=request,
-            flags=["replay"],
-        )
+        return page.response(request.url, request=request, flags=["replay"])

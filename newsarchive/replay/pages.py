@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
 from w3lib.url import safe_url_string
 
 MANIFEST = "pages.json"
@@ -28,6 +30,14 @@ def page_key(url: str) -> str:
     return f"{parts.path or '/'}?{parts.query}" if parts.query else (parts.path or "/")
 
 
+def build_response(url: str, status: int, headers, body: bytes, **kwargs):
+    """A Scrapy response of the class its headers, URL and body call for
+    (HTML, XML, text or bytes), as the download handlers would build it."""
+    headers = Headers(headers)
+    respcls = responsetypes.from_args(headers=headers, url=url, body=body)
+    return respcls(url=url, status=status, headers=headers, body=body, **kwargs)
+
+
 @dataclass
 class SavedPage:
     url: str
@@ -40,6 +50,10 @@ class SavedPage:
 
     def body(self) -> bytes:
         return self.file.read_bytes() if self.file else b""
+
+    def response(self, url: str | None = None, **kwargs):
+        """This page as a Scrapy response (at ``url``, if given)."""
+        return build_response(url or self.url, self.status, self.response_headers(), self.body(), **kwargs)
 
     def response_headers(self) -> dict[str, str]:
         headers = {"Content-Type": self.content_type, **self.headers}

@@ -55,6 +55,15 @@ def url_story_code(url: str) -> str:
     return "u" + hashlib.sha1(normalize_url(url).encode()).hexdigest()[:16]
 
 
+def generic_story_code(url: str, from_index: bool = False) -> str | None:
+    """The story code of a URL of a site without URL rules, or None when the
+    URL does not look like a story's (``from_index``: a feed or a sitemap
+    listed it, so it is one whatever it looks like)."""
+    if not from_index and not looks_like_article_url(url):
+        return None
+    return url_story_code(normalize_url(url))
+
+
 def looks_like_article_url(url: str) -> bool:
     """A guess from the URL alone, for links found on listing pages."""
     path = urlsplit(url).path

@@ -11,10 +11,9 @@ URL.
 
 from __future__ import annotations
 
-
 from newsarchive.sites import register_profiles, resolve_site
 from newsarchive.sites.base import ArticleUrl, host
-from newsarchive.sites.generic import looks_like_article_url, normalize_url, url_story_code
+from newsarchive.sites.generic import generic_story_code, looks_like_article_url
 from newsarchive.spiders.site_spider import SiteSpider, _split
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "text/xml", "application/xml")
@@ -51,10 +50,8 @@ class NewsSpider(SiteSpider):
             return super().article_url(site_url, from_index)
         if not self.site.is_site_host(host(site_url)):
             return None
-        if not from_index and not looks_like_article_url(site_url):
-            return None
-        return ArticleUrl(language="", kind="article", story_code=url_story_code(normalize_url(site_url)),
-                          rest="", old_form=False)
+        code = generic_story_code(site_url, from_index)
+        return ArticleUrl(language="", kind="article", story_code=code, rest="", old_form=False) if code else None
 
     def parse(self, response):
         if response.url.endswith("/robots.txt"):
