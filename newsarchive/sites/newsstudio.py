@@ -169,9 +169,9 @@ class NewsStudioParser:
         if code:
             return code
         for css in self.story_code:
-            found = STORY_CODE_TEXT.search(" ".join(response.css(f"{css} ::text").getall()))
-            text = found.group(1) if found else clean_ws(" ".join(response.css(f"{css} ::text").getall()))
-            code = normalize_story_code(text)
+            text = " ".join(response.css(f"{css} ::text").getall())
+            found = STORY_CODE_TEXT.search(text)
+            code = normalize_story_code(found.group(1) if found else clean_ws(text))
             if code:
                 return code
         found = STORY_CODE_TEXT.search(" ".join(response.css("body ::text").getall()))
