@@ -78,11 +78,12 @@ def _inline(text: str) -> str:
 
 def _walk(root, out: list[str], skip: set, include_alt: bool) -> None:
     # Iterative, not recursive: deeply nested markup must not exhaust the stack.
-    stack = [(root, False)]
+    # Entries are (element, None) to open it, or (element, its tag) to close it.
+    stack: list = [(root, None)]
     while stack:
-        element, closing = stack.pop()
-        if closing:
-            if _tag(element) in BLOCK_TAGS:
+        element, closing_tag = stack.pop()
+        if closing_tag is not None:
+            if closing_tag in BLOCK_TAGS:
                 out.append("\n")
             if element is not root and element.tail:
                 out.append(_inline(element.tail))
@@ -100,8 +101,8 @@ def _walk(root, out: list[str], skip: set, include_alt: bool) -> None:
                 out.append(f"\n{_inline(alt)}\n")
         if element.text:
             out.append(_inline(element.text))
-        stack.append((element, True))
-        stack.extend((child, False) for child in reversed(element))
+        stack.append((element, tag))
+        stack.extend((child, None) for child in reversed(element))
 
 
 def text_lines(element, skip: Iterable = (), include_alt: bool = False) -> list[str]:
