@@ -100,7 +100,7 @@ def archive_writer_only(items: list, db: Path) -> float:
     started = time.perf_counter()
     for start in range(0, len(rows), BATCH):
         conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(Archive._insert_sql, rows[start : start + BATCH])
+        archive._upsert_articles(Archive._insert_sql, rows[start : start + BATCH])
         conn.execute("COMMIT")
     seconds = time.perf_counter() - started
     archive.close()

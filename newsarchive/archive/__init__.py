@@ -33,6 +33,8 @@ from newsarchive.archive.schema import (
     RUNS,
     decode_column,
     ensure_schema,
+    index_new_articles,
+    last_article_rowid,
 )
 from newsarchive.items import ArticleItem
 
@@ -41,6 +43,9 @@ __all__ = ["ARTICLE_COLUMNS", "Archive", "ArchiveBusy", "StoryState", "archive_f
 logger = logging.getLogger(__name__)
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+
+# Built once: json.dumps with options makes an encoder per call.
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def utc_now() -> str:
@@ -166,7 +171,7 @@ class Archive:
         if key in self._new:
             self._new[key] = {**self._new[key], **row, "last_seen": seen}
         else:
-            self._updated[key] = {**row, "last_seen": seen, "gone_at": None}
+            self._updated[key] = {**row, "first_seen": seen, "last_seen": seen, "gone_at": None}
         self._seen.pop(key, None)
         return UPDATED
 
@@ -206,20 +211,40 @@ class Archive:
     # -- writing ------------------------------------------------------------
 
     _NEW_COLUMNS = (*ARTICLE_COLUMNS, "first_seen", "last_seen")
-    # A story staged as new may have been stored since by another path
-    # (a replayed batch): then it is updated, never doubled.
-    _insert_sql = (
-        f"INSERT INTO {ARTICLES} ({', '.join(_NEW_COLUMNS)}) VALUES ({', '.join('?' * len(_NEW_COLUMNS))})"
-        " ON CONFLICT(site, story_code) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in _NEW_COLUMNS if c not in ("site", "story_code", "first_seen"))
-    )
+    _UPDATED_COLUMNS = (*ARTICLE_COLUMNS, "first_seen", "last_seen", "gone_at")
+
+    @staticmethod
+    def _upsert_sql(columns: tuple[str, ...]) -> str:
+        # A story staged as new may have been stored since by another path
+        # (a replayed batch): then it is updated, never doubled. An update
+        # never moves first_seen.
+        return (
+            f"INSERT INTO {ARTICLES} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            " ON CONFLICT(site, story_code) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in columns if c not in ("site", "story_code", "first_seen"))
+        )
+
+    _insert_sql = _upsert_sql(_NEW_COLUMNS)
+    _update_sql = _upsert_sql(_UPDATED_COLUMNS)
+
+    @staticmethod
+    def _values(row: dict, columns: tuple[str, ...]) -> list:
+        return [
+            _encode_json(value) if isinstance(value, (list, dict)) else value
+            for value in (row.get(column) for column in columns)
+        ]
 
     @classmethod
     def _insert_values(cls, row: dict) -> list:
-        return [
-            json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
-            for value in (row.get(column) for column in cls._NEW_COLUMNS)
-        ]
+        return cls._values(row, cls._NEW_COLUMNS)
+
+    def _upsert_articles(self, sql: str, values) -> None:
+        """Run an article upsert and index the rows it inserted; in a write
+        transaction."""
+        conn = self.db.conn
+        last = last_article_rowid(conn)
+        conn.executemany(sql, values)
+        index_new_articles(conn, last)
 
     @contextmanager
     def _transaction(self):
@@ -240,11 +265,15 @@ class Archive:
         if not written:
             return 0
         with self._transaction():
-            if self._new:
-                # The hot path of a crawl: one prepared statement for the batch.
-                self.db.conn.executemany(self._insert_sql, map(self._insert_values, self._new.values()))
-            if self._updated:
-                self.db[ARTICLES].upsert_all(self._updated.values(), pk=("site", "story_code"), batch_size=1000)
+            # The hot path of a crawl: one prepared statement for the batch,
+            # then one that adds the batch's new rows to the search index.
+            # Each insert is indexed before anything can update it.
+            for rows, sql, columns in (
+                (self._new, self._insert_sql, self._NEW_COLUMNS),
+                (self._updated, self._update_sql, self._UPDATED_COLUMNS),
+            ):
+                if rows:
+                    self._upsert_articles(sql, (self._values(row, columns) for row in rows.values()))
             if self._seen:
                 self.db.conn.executemany(
                     f"UPDATE {ARTICLES} SET last_seen = max(coalesce(last_seen, ''), ?), gone_at = NULL"

@@ -41,7 +41,7 @@ def test_killed_writer_loses_at_most_the_unflushed_batch(tmp_path):
     archive = Archive(db)
     try:
         assert archive.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        archive.db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+        archive.db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
         count = archive.db["articles"].count
         # Whole batches only, and at least every batch reported as flushed.
         assert count % 100 == 0 and count >= flushed[-1]
