@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,14 +44,15 @@ SAME = {
 }
 
 
-def run_measured(command: list[str], cwd: Path) -> int:
-    """Run a command; return its peak memory (max RSS) in MiB."""
+def run_measured(command: list[str], cwd: Path) -> tuple[int, float]:
+    """Run a command; return its peak memory (max RSS) in MiB and the CPU
+    seconds it used (user + system, all threads)."""
     process = subprocess.Popen(command, cwd=cwd)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"{command[:4]} failed with {process.returncode}")
-    return usage.ru_maxrss // 1024
+    return usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def settings_args(settings: dict) -> list[str]:
@@ -70,7 +72,7 @@ def bench(stories: int, tmp: Path, extra_settings: dict | None = None) -> dict:
         stats_file = tmp / f"baseline-{stories}.json"
         workdir = tmp / f"baseline-{stories}"
         workdir.mkdir()  # no scrapy.cfg here: the bare spider runs with Scrapy's defaults only
-        baseline_mem = run_measured(
+        baseline_mem, baseline_cpu = run_measured(
             [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "baseline_spider.py"),
              "-a", f"start_urls={start}", "-a", f"stats_file={stats_file}", *settings_args(SAME)],
             cwd=workdir,
@@ -78,7 +80,7 @@ def bench(stories: int, tmp: Path, extra_settings: dict | None = None) -> dict:
         baseline = json.loads(stats_file.read_text())
 
         db = tmp / f"archive-{stories}" / "archive.db"
-        ours_mem = run_measured(
+        ours_mem, ours_cpu = run_measured(
             [sys.executable, "-m", "scrapy", "crawl", "islamtimes", "-a", f"start_urls={start}", "-a", "backfill=1",
              *settings_args({**SAME, "NEWSARCHIVE_DB": str(db), **(extra_settings or {})})],
             cwd=ROOT,
@@ -106,6 +108,10 @@ def bench(stories: int, tmp: Path, extra_settings: dict | None = None) -> dict:
         "stored_per_s": stored / ours["elapsed_seconds"],
         "baseline_peak_mib": baseline_mem,
         "ours_peak_mib": ours_mem,
+        # CPU per page of the whole process (start-up included): steadier
+        # than wall time on a shared machine.
+        "baseline_cpu_ms_per_page": baseline_cpu / baseline["response_received_count"] * 1000,
+        "ours_cpu_ms_per_page": ours_cpu / ours["response_received_count"] * 1000,
     }
 
 
@@ -126,10 +132,16 @@ def main() -> None:
             for _ in range(args.repeat):
                 results.append(bench(stories, Path(tmp), extra))
     print(f"{'stories':>8} {'baseline p/s':>13} {'ours p/s':>9} {'ratio':>6} {'stored/s':>9} "
-          f"{'baseline MiB':>13} {'ours MiB':>9}")
+          f"{'baseline MiB':>13} {'ours MiB':>9} {'CPU ms/page: baseline':>22} {'ours':>5}")
     for r in results:
         print(f"{r['stories']:>8} {r['baseline_pages_per_s']:>13.0f} {r['ours_pages_per_s']:>9.0f} {r['ratio']:>6.2f} "
-              f"{r['stored_per_s']:>9.0f} {r['baseline_peak_mib']:>13} {r['ours_peak_mib']:>9}")
+              f"{r['stored_per_s']:>9.0f} {r['baseline_peak_mib']:>13} {r['ours_peak_mib']:>9} "
+              f"{r['baseline_cpu_ms_per_page']:>22.2f} {r['ours_cpu_ms_per_page']:>5.2f}")
+    for stories in sorted(set(args.stories)):
+        ratios = sorted(r["ratio"] for r in results if r["stories"] == stories)
+        if len(ratios) > 1:
+            print(f"{stories} stories, {len(ratios)} runs: median ratio {statistics.median(ratios):.2f} "
+                  f"(lowest {ratios[0]:.2f}, highest {ratios[-1]:.2f})")
     if len(set(args.stories)) > 1:
         first, last = results[0], results[-1]
         print(f"peak memory of our crawl at {last['stories']} vs {first['stories']} stories: "
