@@ -60,8 +60,9 @@ QUOTE_CLOSERS = "\"'”’»)"
 
 
 def is_prose(line: str) -> bool:
-    """True for a line that reads as a paragraph rather than a headline."""
-    words = len(line.split())
+    """True for a line that reads as a paragraph rather than a headline.
+    ``line`` is cleaned (:func:`clean_ws`): one space between words."""
+    words = line.count(" ") + 1 if line else 0
     if words >= 40:
         return True
     return words >= 8 and line.rstrip(QUOTE_CLOSERS).endswith(SENTENCE_ENDS)

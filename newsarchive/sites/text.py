@@ -55,6 +55,11 @@ def clean_ws(text: str | None) -> str:
         return ""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
+    # Most lines are clean already: printable text holds no whitespace but
+    # the plain space (tabs, newlines, NBSP and other spaces are not
+    # printable), so there is nothing to collapse.
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text
     return " ".join(text.split())
 
 

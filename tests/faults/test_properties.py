@@ -5,6 +5,7 @@ duplicate."""
 from __future__ import annotations
 
 import string
+import unicodedata
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from newsarchive.archive import Archive
 from newsarchive.items import ArticleItem
 from newsarchive.pipelines.dates import NormalizeDatesPipeline
 from newsarchive.pipelines.sidebar import StripSidebarPipeline, strip_sidebar
+from newsarchive.sites.text import clean_ws
 
 WORD = st.text(alphabet=string.ascii_letters, min_size=2, max_size=9)
 PROSE = st.lists(WORD, min_size=9, max_size=30).map(lambda words: " ".join(words).capitalize() + ".")
@@ -98,3 +100,10 @@ def test_archive_stores_any_text_verbatim(tmp_path, title, body, tags):
         archive.db.execute("DELETE FROM articles")
         archive.db.conn.commit()
         archive.close()
+
+
+@given(text=st.text(st.characters(codec="utf-8")) | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2009\u3000ab"))
+def test_clean_ws_equals_collapsing_every_whitespace_run(text):
+    # The clean-line shortcut must agree with the plain definition.
+    expected = " ".join(unicodedata.normalize("NFC", text).split())
+    assert clean_ws(text) == expected
