@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from newsarchive.sites.base import Site
 
 
+#: Control bytes that text does not hold (tab, newlines and form feed it does).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def looks_binary(body: bytes) -> bool:
     """NUL bytes or many control characters: not text, whatever the server says."""
     head = body[:4096]
@@ -41,7 +45,7 @@ def looks_binary(body: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls / len(head) > 0.1
 
 

@@ -7,7 +7,7 @@ from scrapy.http import HtmlResponse, Response
 from newsarchive.replay.expected import expected_item
 from newsarchive.replay.pages import SavedSite
 from newsarchive.sites import ISLAM_TIMES, resolve_site
-from newsarchive.sites.newsstudio import PageRejected
+from newsarchive.sites.newsstudio import PageRejected, looks_binary
 from newsarchive.sites.text import text_lines
 from tests.conftest import FIXTURES, SEED_TEXT, load_expected
 
@@ -113,3 +113,18 @@ def test_pages_without_story_code_or_body_are_rejected():
     with pytest.raises(PageRejected) as rejected:
         ISLAM_TIMES.parse(Response(url=EXAMPLE_URL, body=b"\x89PNG\r\n"))
     assert rejected.value.reason == "not_text"
+
+
+@pytest.mark.parametrize(
+    ("body", "binary"),
+    [
+        (b"", False),
+        ("<p>متن فارسی\tو\r\nخط\x0cجدید</p>".encode(), False),
+        (b"<html>\x00</html>", True),
+        (b"\x01\x02\x03\x1b" * 20 + b"a" * 600, True),  # 80 of 680 bytes: 12% controls
+        (b"\x01\x02\x03\x1b" * 20 + b"a" * 800, False),  # 80 of 880: 9%
+        (b"a" * 4096 + b"\x01" * 4096, False),  # only the first 4 KB is looked at
+    ],
+)
+def test_looks_binary_counts_control_bytes_of_the_head(body, binary):
+    assert looks_binary(body) is binary
