@@ -361,11 +361,7 @@ class SiteSpider(scrapy.Spider):
         capture = response.meta.get("capture")
         item.fetched_at = capture.date if capture else utc_now()
         if capture:
-            try:
-                item.capture_file, item.capture_offset = capture.place()
-            except Exception as exc:  # the story stands without its provenance
-                self._inc("capture/failed")
-                self.logger.error("No capture for %s: %r", response.url, exc)
+            item.capture_file, item.capture_offset = capture.file, capture.offset
         # The first redirect URL is our own normalized request for found_url.
         redirects = response.meta.get("redirect_urls", ())[1:]
         reached_by = [response.meta.get("found_url"), *map(self.site_url, redirects), site_url]

@@ -3,6 +3,7 @@ rebuilt from them with no network; the replay switch reading them."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -16,21 +17,27 @@ from warcio.archiveiterator import ArchiveIterator
 from newsarchive.capture.reader import iter_captures, warc_files
 from newsarchive.cli import cli
 from newsarchive.replay.server import MirrorServer
-from tests.conftest import FIXTURES, run_crawl
+from tests.conftest import FIXTURES, CrawlResult, run_crawl
 from tests.spiders.test_end_to_end import stored_rows
 
 WARCIO = str(Path(sys.executable).parent / "warcio")
+
+
+def crawl_fixtures(db: Path, settings: dict) -> tuple[CrawlResult, str, int]:
+    """Crawl the Islam Times fixtures over 127.0.0.1: the result, the start
+    argument and how many requests the server answered."""
+    with MirrorServer(FIXTURES) as server:
+        paths = ("/en/rss/allnews", "/en/archive", "/ur/rss/allnews")
+        start = "start_urls=" + ",".join(server.origin + p for p in paths)
+        result = run_crawl(db, start, "lang=en,ur", settings=settings)
+        return result, start, len(server.requests)
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     folder = tmp_path_factory.mktemp("warc-crawl")
     db = folder / "archive.db"
-    with MirrorServer(FIXTURES) as server:
-        paths = ("/en/rss/allnews", "/en/archive", "/ur/rss/allnews")
-        start = "start_urls=" + ",".join(server.origin + p for p in paths)
-        result = run_crawl(db, start, "lang=en,ur", settings={"NEWSARCHIVE_WARC_MAX_SIZE": "20000"})
-        served = len(server.requests)
+    result, start, served = crawl_fixtures(db, {"NEWSARCHIVE_WARC_MAX_SIZE": "20000"})
     assert result.returncode == 0, result.log
     return folder, db, start, served, stored_rows(db)
 
@@ -123,3 +130,20 @@ def test_replay_switch_reads_a_warc_folder(crawled, tmp_path):
 def test_reparse_errors_are_clear(tmp_path):
     result = CliRunner().invoke(cli, ["reparse", "--db", str(tmp_path / "a.db")])
     assert result.exit_code != 0 and "no WARC folder" in result.output
+
+
+def test_a_crawl_that_cannot_write_captures_still_stores_every_story(crawled, tmp_path):
+    rows = crawled[-1]
+    blocked = tmp_path / "warc"
+    blocked.write_text("a file where the WARC folder should be")
+    db = tmp_path / "archive.db"
+    result, _, _ = crawl_fixtures(db, {"NEWSARCHIVE_WARC_DIR": str(blocked)})
+    assert result.returncode == 0, result.log
+    stored = stored_rows(db)
+    assert stored.keys() == rows.keys()
+    assert all(row["capture_file"] is None and row["capture_offset"] is None for row in stored.values())
+    assert any("Could not write a WARC record" in line for line in result.lines("ERROR"))
+    conn = sqlite3.connect(db)
+    (stats,) = conn.execute("SELECT stats FROM runs").fetchone()
+    conn.close()
+    assert json.loads(stats)["newsarchive/capture/failed"] >= len(rows)
