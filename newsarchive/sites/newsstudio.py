@@ -8,10 +8,12 @@ of markup degrades to a fallback instead of an empty field.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from lxml import etree
+from parsel.csstranslator import css2xpath
 from scrapy.http import TextResponse
 from w3lib.url import safe_url_string
 
@@ -56,6 +58,27 @@ class PageRejected(Exception):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+
+
+@lru_cache(maxsize=1024)
+def _compiled(css: str) -> etree.XPath:
+    return etree.XPath(css2xpath(css), smart_strings=False)
+
+
+def select(node, css: str) -> list:
+    """What ``css`` (parsel's ``::text`` and ``::attr()`` included) selects
+    in a response or under an lxml element: elements or strings.
+
+    Compiled once per selector: a parser runs some thirty selectors a page,
+    and parsel compiles each one every time.
+    """
+    root = node.selector.root if isinstance(node, TextResponse) else node
+    return _compiled(css)(root)
+
+
+def select_first(node, css: str) -> str | None:
+    found = select(node, css)
+    return found[0] if found else None
 
 
 STORY_CODE_TEXT = re.compile(r"Story\s*Code\s*:\s*(\d+)", re.I)
@@ -136,8 +159,8 @@ class NewsStudioParser:
     @staticmethod
     def _first_text(response, selectors) -> str | None:
         for css in selectors:
-            for node in response.css(css):
-                text = element_text(node.root)
+            for node in select(response, css):
+                text = element_text(node)
                 if text:
                     return text
         return None
@@ -145,7 +168,7 @@ class NewsStudioParser:
     @staticmethod
     def _first_attr(response, selectors) -> str | None:
         for css in selectors:
-            value = clean_ws(response.css(css).get())
+            value = clean_ws(select_first(response, css))
             if value:
                 return value
         return None
@@ -173,18 +196,18 @@ class NewsStudioParser:
         if code:
             return code
         for css in self.story_code:
-            text = " ".join(response.css(f"{css} ::text").getall())
+            text = " ".join(select(response, f"{css} ::text"))
             found = STORY_CODE_TEXT.search(text)
             code = normalize_story_code(found.group(1) if found else clean_ws(text))
             if code:
                 return code
-        found = STORY_CODE_TEXT.search(" ".join(response.css("body ::text").getall()))
+        found = STORY_CODE_TEXT.search(" ".join(select(response, "body ::text")))
         return normalize_story_code(found.group(1)) if found else None
 
     def parse_canonical(self, response, url: str, story_code: str) -> str:
         candidates = (
-            response.css('link[rel="canonical"]::attr(href)').get(),
-            response.css('meta[property="og:url"]::attr(content)').get(),
+            select_first(response, 'link[rel="canonical"]::attr(href)'),
+            select_first(response, 'meta[property="og:url"]::attr(content)'),
             url,
         )
         fallback = None
@@ -203,8 +226,8 @@ class NewsStudioParser:
     def parse_title(self, response) -> str | None:
         return (
             self._first_text(response, self.title)
-            or self._strip_suffix(markup_to_text(response.css('meta[property="og:title"]::attr(content)').get()))
-            or self._strip_suffix(markup_to_text(response.css("title::text").get()))
+            or self._strip_suffix(markup_to_text(select_first(response, 'meta[property="og:title"]::attr(content)')))
+            or self._strip_suffix(markup_to_text(select_first(response, "title::text")))
         )
 
     def parse_lead(self, response) -> str | None:
@@ -227,18 +250,18 @@ class NewsStudioParser:
         if visible:
             found = VISIBLE_DATE.search(visible)
             return found.group(0) if found else visible
-        scope = response.css(", ".join(self.container)) or response.css("body")
-        for text in scope.css("::text").getall():
+        scope = select(response, ", ".join(self.container)) or select(response, "body")
+        for text in (text for node in scope for text in select(node, "::text")):
             found = VISIBLE_DATE.search(text)
             if found and " - " in found.group(0):
                 return clean_ws(found.group(0))
         return None
 
     def _sidebar_nodes(self, response) -> list:
-        nodes = list(response.css(", ".join(self.sidebar)))
+        nodes = select(response, ", ".join(self.sidebar))
         if not nodes:
-            for heading in response.xpath("//h2|//h3|//h4|//div|//span|//strong"):
-                text = clean_ws(" ".join(heading.xpath("./text()").getall()))
+            for heading in response.selector.root.xpath("//h2|//h3|//h4|//div|//span|//strong"):
+                text = clean_ws(" ".join(heading.xpath("./text()")))
                 if text and SIDEBAR_HEADING.match(text):
                     nodes.extend(heading.xpath(".."))
         return nodes
@@ -250,7 +273,7 @@ class NewsStudioParser:
         for node in self._sidebar_nodes(response):
             # lxml directly: a sidebar has dozens of links on every page,
             # each story linked twice (image and title).
-            for link in node.root.iter("a"):
+            for link in node.iter("a"):
                 href = (link.get("href") or "").strip()
                 if not href:
                     continue
@@ -270,9 +293,9 @@ class NewsStudioParser:
 
     def _body_paragraphs(self, response) -> list[str]:
         for css in self.body:
-            for node in response.css(css):
-                skip = [n.root for clutter in self.body_clutter for n in node.css(clutter)]
-                lines = text_lines(node.root, skip=skip)
+            for node in select(response, css):
+                skip = [n for clutter in self.body_clutter for n in select(node, clutter)]
+                lines = text_lines(node, skip=skip)
                 if lines:
                     return lines
         return self._main_text_paragraphs(response)
@@ -280,7 +303,7 @@ class NewsStudioParser:
     def _main_text_paragraphs(self, response) -> list[str]:
         """Fallback when no body container matches: the element whose direct
         ``<p>`` children hold the most text, sidebars excluded."""
-        sidebar_roots = {n.root for n in self._sidebar_nodes(response)}
+        sidebar_roots = set(self._sidebar_nodes(response))
         best, best_len = None, 0
         for parent in response.xpath("//body//*[p]"):
             if any(a in sidebar_roots for a in parent.root.iterancestors()) or parent.root in sidebar_roots:
@@ -294,7 +317,7 @@ class NewsStudioParser:
 
     def parse_section(self, response) -> str | None:
         for css in self.sections:
-            names = [element_text(a.root) for a in response.css(css)]
+            names = [element_text(a) for a in select(response, css)]
             names = [n for n in names if n]
             if len(names) > 1:  # the first is Home
                 return names[-1]
@@ -304,14 +327,14 @@ class NewsStudioParser:
         tags = self.parse_list(response, self.tags)
         if tags:
             return tags
-        tags = [clean_ws(t) for t in response.css('meta[property="article:tag"]::attr(content)').getall()]
+        tags = [clean_ws(t) for t in select(response, 'meta[property="article:tag"]::attr(content)')]
         keywords = self._first_attr(response, ('meta[name="keywords"]::attr(content)',)) or ""
         tags += [clean_ws(k) for k in re.split(r"[,،]", keywords)]
         return list(dict.fromkeys(t for t in tags if t))
 
     def parse_list(self, response, selectors) -> list[str]:
         for css in selectors:
-            values = [element_text(n.root) for n in response.css(css)]
+            values = [element_text(n) for n in select(response, css)]
             values = list(dict.fromkeys(v for v in values if v))
             if values:
                 return values
@@ -332,9 +355,7 @@ class NewsStudioParser:
             ('meta[property="og:image"]::attr(content)', 'link[rel="image_src"]::attr(href)'),
         )
         if not image:
-            image = response.css(
-                ", ".join(f"{c} img::attr(src)" for c in (*self.container, *self.body))
-            ).get()
+            image = select_first(response, ", ".join(f"{c} img::attr(src)" for c in (*self.container, *self.body)))
         return safe_url_string(urljoin(url, image.strip())) if image else None
 
     # -- the page -----------------------------------------------------------
@@ -367,7 +388,7 @@ class NewsStudioParser:
         canonical = self.parse_canonical(response, url, code)
         parsed_url = self.site.parse_article_url(canonical) or self.site.parse_article_url(url)
         language = parsed_url.language if parsed_url else None
-        language = language or clean_ws(response.xpath("/html/@lang").get())[:2] or None
+        language = language or clean_ws(select_first(response, "html::attr(lang)"))[:2] or None
         return ArticleItem(
             site=self.site.name,
             story_code=code,
