@@ -278,11 +278,11 @@ class SiteSpider(scrapy.Spider):
         self._inc("listing_pages")
         brought_new = False
         for href in response.css("a::attr(href)").getall():
-            followed = self.follow_article(response.urljoin(href.strip()))
+            url = response.urljoin(href.strip())
+            followed = self.follow_article(url)
             if followed is not None:
                 yield followed
-            code = self.site.story_code(self.site_url(response.urljoin(href.strip())))
-            brought_new = brought_new or code in self.new_codes
+            brought_new = brought_new or self.site.story_code(self.site_url(url)) in self.new_codes
         page = response.meta.get("listing_page", 1)
         next_url = self.next_page_url(response, page)
         if next_url is None:
