@@ -3,6 +3,7 @@ batch, edits of title, lead or body re-index a row, deletes remove it."""
 
 import sqlite3
 
+import pytest
 import sqlite_utils
 
 from newsarchive.archive import Archive
@@ -24,81 +25,67 @@ def story(code: str, body: str, fetched_at: str = "2024-01-01T00:00:00Z") -> Art
     return ArticleItem(site="s", story_code=code, title=f"Title {code}", body=body, fetched_at=fetched_at)
 
 
-def test_new_stories_are_searchable_after_each_flush(tmp_path):
+@pytest.fixture
+def archive(tmp_path):
     archive = Archive(tmp_path / "a.db")
-    try:
-        archive.stage_article(story("1", "Pyongyang denies the report."))
-        archive.stage_article(story("2", "Talks resume in Geneva."))
-        archive.flush()
-        archive.stage_article(story("3", "Geneva hosts a second round."))
-        archive.flush()
-        index_matches_articles(archive)
-        assert found(archive, "Geneva") == ["2", "3"]
-        assert found(archive, "Pyongyang") == ["1"]
-        assert found(archive, '"second round"') == ["3"]
-    finally:
-        archive.close()
+    yield archive
+    archive.close()
 
 
-def test_an_edited_story_is_found_by_its_new_text_only(tmp_path):
-    archive = Archive(tmp_path / "a.db")
-    try:
-        archive.stage_article(story("1", "The minister resigned on Monday."))
-        archive.flush()
-        assert archive.stage_article(story("1", "The minister stayed in office.")) == "updated"
-        archive.flush()
-        index_matches_articles(archive)
-        assert found(archive, "resigned") == []
-        assert found(archive, "stayed") == ["1"]
-    finally:
-        archive.close()
+def test_new_stories_are_searchable_after_each_flush(archive):
+    archive.stage_article(story("1", "Pyongyang denies the report."))
+    archive.stage_article(story("2", "Talks resume in Geneva."))
+    archive.flush()
+    archive.stage_article(story("3", "Geneva hosts a second round."))
+    archive.flush()
+    index_matches_articles(archive)
+    assert found(archive, "Geneva") == ["2", "3"]
+    assert found(archive, "Pyongyang") == ["1"]
+    assert found(archive, '"second round"') == ["3"]
 
 
-def test_refetches_and_gone_marks_keep_the_index_whole(tmp_path):
-    archive = Archive(tmp_path / "a.db")
-    try:
-        archive.stage_article(story("1", "Unchanged text."))
-        archive.stage_article(story("2", "Soon gone."))
-        archive.flush()
-        assert archive.stage_article(story("1", "Unchanged text.", fetched_at="2024-02-01T00:00:00Z")) == "unchanged"
-        archive.stage_drop("s", "2", "https://example.org/2", "gone")
-        archive.flush()
-        index_matches_articles(archive)
-        assert archive.story("s", "1")["last_seen"] == "2024-02-01T00:00:00Z"
-        assert archive.story("s", "2")["gone_at"]
-        assert found(archive, "gone") == ["2"] and found(archive, "unchanged") == ["1"]
-    finally:
-        archive.close()
+def test_an_edited_story_is_found_by_its_new_text_only(archive):
+    archive.stage_article(story("1", "The minister resigned on Monday."))
+    archive.flush()
+    assert archive.stage_article(story("1", "The minister stayed in office.")) == "updated"
+    archive.flush()
+    index_matches_articles(archive)
+    assert found(archive, "resigned") == []
+    assert found(archive, "stayed") == ["1"]
 
 
-def test_a_story_stored_meanwhile_is_updated_not_doubled(tmp_path):
+def test_refetches_and_gone_marks_keep_the_index_whole(archive):
+    archive.stage_article(story("1", "Unchanged text."))
+    archive.stage_article(story("2", "Soon gone."))
+    archive.flush()
+    assert archive.stage_article(story("1", "Unchanged text.", fetched_at="2024-02-01T00:00:00Z")) == "unchanged"
+    archive.stage_drop("s", "2", "https://example.org/2", "gone")
+    archive.flush()
+    index_matches_articles(archive)
+    assert archive.story("s", "1")["last_seen"] == "2024-02-01T00:00:00Z"
+    assert archive.story("s", "2")["gone_at"]
+    assert found(archive, "gone") == ["2"] and found(archive, "unchanged") == ["1"]
+
+
+def test_a_story_stored_meanwhile_is_updated_not_doubled(archive):
     # A batch staged as new can meet a row another path stored since.
-    path = tmp_path / "a.db"
-    archive = Archive(path)
-    try:
-        archive.stage_article(story("1", "First version."))
-        other = Archive(path)
-        other.stage_article(story("1", "Stored meanwhile."))
-        other.close()
-        archive.flush()
-        index_matches_articles(archive)
-        assert archive.db["articles"].count == 1
-        assert found(archive, "first") == ["1"] and found(archive, "meanwhile") == []
-    finally:
-        archive.close()
+    archive.stage_article(story("1", "First version."))
+    other = Archive(archive.path)
+    other.stage_article(story("1", "Stored meanwhile."))
+    other.close()
+    archive.flush()
+    index_matches_articles(archive)
+    assert archive.db["articles"].count == 1
+    assert found(archive, "first") == ["1"] and found(archive, "meanwhile") == []
 
 
-def test_deleted_rows_leave_the_index(tmp_path):
-    archive = Archive(tmp_path / "a.db")
-    try:
-        archive.stage_article(story("1", "Delete me."))
-        archive.stage_article(story("2", "Keep me."))
-        archive.flush()
-        archive.db.execute("DELETE FROM articles WHERE story_code = '1'")
-        index_matches_articles(archive)
-        assert found(archive, "me") == ["2"]
-    finally:
-        archive.close()
+def test_deleted_rows_leave_the_index(archive):
+    archive.stage_article(story("1", "Delete me."))
+    archive.stage_article(story("2", "Keep me."))
+    archive.flush()
+    archive.db.execute("DELETE FROM articles WHERE story_code = '1'")
+    index_matches_articles(archive)
+    assert found(archive, "me") == ["2"]
 
 
 def test_an_archive_indexed_by_row_triggers_is_taken_over(tmp_path):
