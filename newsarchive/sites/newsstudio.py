@@ -305,15 +305,15 @@ class NewsStudioParser:
         ``<p>`` children hold the most text, sidebars excluded."""
         sidebar_roots = set(self._sidebar_nodes(response))
         best, best_len = None, 0
-        for parent in response.xpath("//body//*[p]"):
-            if any(a in sidebar_roots for a in parent.root.iterancestors()) or parent.root in sidebar_roots:
+        for parent in response.selector.root.xpath("//body//*[p]"):
+            if parent in sidebar_roots or any(a in sidebar_roots for a in parent.iterancestors()):
                 continue
-            length = sum(len(element_text(p.root)) for p in parent.xpath("./p"))
+            length = sum(len(element_text(p)) for p in parent.xpath("./p"))
             if length > best_len:
                 best, best_len = parent, length
         if best is None:
             return []
-        return [text for p in best.xpath("./p") if (text := element_text(p.root))]
+        return [text for p in best.xpath("./p") if (text := element_text(p))]
 
     def parse_section(self, response) -> str | None:
         for css in self.sections:
