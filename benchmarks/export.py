@@ -33,7 +33,8 @@ def build(db: Path, rows: int) -> None:
         item = ArticleItem(site="bench", story_code=str(number), url=f"https://example.org/{number}",
                            title=f"Story {number}", body="A short body of a story.\n\nSecond paragraph.",
                            tags=["a", "b"], published=f"2024-01-01T00:00:{number % 60:02d}Z")
-        batch.append(Archive._insert_values({**Archive.article_row(item), "first_seen": "x", "last_seen": "x"}))
+        row = {**Archive.article_row(item), "first_seen": "x", "last_seen": "x"}
+        batch.append(Archive._values(row, Archive._NEW_COLUMNS))
         if len(batch) == 10000:
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(Archive._insert_sql, batch)

@@ -113,7 +113,10 @@ def archive_writer_only(items: list, db: Path, search_index: bool = True) -> flo
     """The archive's own insert, without the pipelines: the floor that the
     schema (primary key, indexes, the FTS5 index) sets."""
     archive = Archive(db, lock=True)
-    rows = [Archive._insert_values({**Archive.article_row(item), "first_seen": "x", "last_seen": "x"}) for item in items]
+    rows = [
+        Archive._values({**Archive.article_row(item), "first_seen": "x", "last_seen": "x"}, Archive._NEW_COLUMNS)
+        for item in items
+    ]
     conn = archive.db.conn
     started = time.perf_counter()
     for start in range(0, len(rows), BATCH):

@@ -234,10 +234,6 @@ class Archive:
             for value in (row.get(column) for column in columns)
         ]
 
-    @classmethod
-    def _insert_values(cls, row: dict) -> list:
-        return cls._values(row, cls._NEW_COLUMNS)
-
     def _upsert_articles(self, sql: str, values) -> None:
         """Run an article upsert and index the rows it inserted; in a write
         transaction."""
