@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from newsarchive.archive import Archive
 from newsarchive.replay.pages import SavedSite
 from newsarchive.sites import ISLAM_TIMES
 
@@ -18,6 +19,14 @@ GENERIC_FIXTURES = ROOT / "fixtures" / "generic-site"
 SEED_TEXT = FIXTURES / "seed.txt"
 #: Fast, for tests over 127.0.0.1; politeness defaults are tested on their own.
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "LOG_LEVEL": "INFO"}
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """An empty archive, closed after the test."""
+    archive = Archive(tmp_path / "archive.db")
+    yield archive
+    archive.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ batch, edits of title, lead or body re-index a row, deletes remove it."""
 
 import sqlite3
 
-import pytest
 import sqlite_utils
 
 from newsarchive.archive import Archive
@@ -23,13 +22,6 @@ def found(archive: Archive, query: str) -> list[str]:
 
 def story(code: str, body: str, fetched_at: str = "2024-01-01T00:00:00Z") -> ArticleItem:
     return ArticleItem(site="s", story_code=code, title=f"Title {code}", body=body, fetched_at=fetched_at)
-
-
-@pytest.fixture
-def archive(tmp_path):
-    archive = Archive(tmp_path / "a.db")
-    yield archive
-    archive.close()
 
 
 def test_new_stories_are_searchable_after_each_flush(archive):

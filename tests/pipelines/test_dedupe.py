@@ -11,13 +11,6 @@ def article(code="1023423", url="https://www.islamtimes.com/en/news/1023423/a", 
     return ArticleItem(site="islamtimes", story_code=code, url=url, title="T", body="B", aliases=list(aliases))
 
 
-@pytest.fixture
-def archive(tmp_path):
-    archive = Archive(tmp_path / "archive.db")
-    yield archive
-    archive.close()
-
-
 def make(archive):
     crawler = get_crawler()
     return DeduplicateStoriesPipeline(archive, stats=crawler.stats), crawler.stats
