@@ -9,8 +9,10 @@ normalized), pages/s, and how many pages' bodies still hold a list of
 related-story headlines (two or more lines that are headline-long link texts
 of the same page).
 
-Ours is the generic parser's body: trafilatura's main text (precision
-settings), then the sidebar pipeline with the page's headline links.
+Ours is the body a crawl stores for a page of a site without a profile: the
+generic parser (trafilatura's main text with precision settings, layout
+tables unwrapped, JSON-LD ``articleBody`` last), then the sidebar pipeline
+with the page's headline links.
 """
 
 from __future__ import annotations
@@ -28,11 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
-from scrapy.http import HtmlResponse  # noqa: E402
-
-from newsarchive.pipelines.sidebar import strip_sidebar  # noqa: E402
+from newsarchive.pipelines.sidebar import StripSidebarPipeline  # noqa: E402
 from newsarchive.sites import generic_site  # noqa: E402
-from newsarchive.sites.metadata import page_metadata  # noqa: E402
+from newsarchive.sites.page import Page, PageRejected  # noqa: E402
 from newsarchive.sites.text import clean_ws  # noqa: E402
 
 TOKEN = re.compile(r"\w+")
@@ -70,9 +70,9 @@ def score(pairs: list[tuple[str, str]]) -> tuple[float, float, float]:
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
-def headline_links(response) -> set[str]:
-    parser = generic_site(response.url).page_parser
-    return {entry["title"] for entry in parser.article_links(response, response.url, response.url)}
+def headline_links(page: Page) -> set[str]:
+    parser = generic_site(page.url).page_parser
+    return {entry["title"] for entry in parser.article_links(page, page.url, page.url)}
 
 
 def has_related_list(body: str, headlines: set[str]) -> bool:
@@ -80,18 +80,20 @@ def has_related_list(body: str, headlines: set[str]) -> bool:
     return len(lines & headlines) >= 2
 
 
-def trafilatura_body(response) -> str:
-    return trafilatura.extract(response.text, url=response.url) or ""
+def trafilatura_body(page: Page) -> str:
+    return trafilatura.extract(page.html, url=page.url) or ""
 
 
-def our_body(response) -> str:
-    parser = generic_site(response.url).page_parser
-    paragraphs = parser.main_text(response)
-    meta = page_metadata(response)
-    related = parser.article_links(response, response.url, response.url)
-    body, _ = strip_sidebar("\n\n".join(paragraphs), title=meta.get("title"),
-                            related_titles=[entry["title"] for entry in related])
-    return body
+SIDEBAR = StripSidebarPipeline()
+
+
+def our_body(page: Page) -> str:
+    """The body a crawl would store for the page: the generic parser, then the sidebar pipeline."""
+    try:
+        item = generic_site(page.url).parse(page)
+    except PageRejected:
+        return ""
+    return SIDEBAR.process_item(item).body or ""
 
 
 def main() -> None:
@@ -102,8 +104,8 @@ def main() -> None:
     responses = {}
     for page_id, entry in truth.items():
         body = gzip.decompress((args.pages / "html" / f"{page_id}.html.gz").read_bytes())
-        responses[page_id] = HtmlResponse(url=entry["url"], body=body)
-        responses[page_id].text  # decode up front: not part of either extractor's time
+        # Decoded up front: not part of either extractor's time.
+        responses[page_id] = Page.from_http(entry["url"], {"Content-Type": "text/html"}, body)
     headlines = {page_id: headline_links(r) for page_id, r in responses.items()}
     print(f"{len(responses)} pages; ground truth with a related-story list: "
           f"{sum(has_related_list(truth[i]['articleBody'], headlines[i]) for i in responses)}")

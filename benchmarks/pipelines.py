@@ -24,8 +24,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scrapy.http import HtmlResponse  # noqa: E402
-
 from benchmarks.mirror import FIRST_CODE, article_page, story_path, title_of  # noqa: E402
 from newsarchive.archive import ARTICLE_COLUMNS, Archive  # noqa: E402
 from newsarchive.pipelines.dates import NormalizeDatesPipeline  # noqa: E402
@@ -33,6 +31,7 @@ from newsarchive.pipelines.dedupe import DeduplicateStoriesPipeline  # noqa: E40
 from newsarchive.pipelines.sidebar import StripSidebarPipeline  # noqa: E402
 from newsarchive.pipelines.store import StoreArchivePipeline  # noqa: E402
 from newsarchive.sites import ISLAM_TIMES  # noqa: E402
+from newsarchive.sites.page import Page  # noqa: E402
 
 BATCH = 1000
 
@@ -46,7 +45,7 @@ def make_items(stories: int) -> list:
     for index, code in enumerate(codes):
         url = f"https://www.islamtimes.com{story_path(code)}"
         body = article_page(code, index, titles, 60, rng).encode()
-        parsed.append(ISLAM_TIMES.parse(HtmlResponse(url=url, body=body, encoding="utf-8"), url=url))
+        parsed.append(ISLAM_TIMES.parse(Page.from_http(url, {"Content-Type": "text/html; charset=utf-8"}, body)))
     items = []
     for number in range(stories):
         item = copy.deepcopy(parsed[number % len(parsed)])

@@ -51,6 +51,9 @@ class ArticleItem:
     fetched_at: str | None = None
     #: How many lines the sidebar-stripping pipeline removed from the body.
     sidebar_removed: int = 0
+    #: Which source gave each field: ``site`` (the profile's or CMS family's
+    #: rules), ``json_ld``, ``opengraph``, ``text_pattern``, ``main_text``, ...
+    field_sources: dict[str, str] = field(default_factory=dict)
     #: Provenance: the WARC file (a name in the WARC folder) and the offset
     #: of the response record the item was parsed from.
     capture_file: str | None = None

@@ -18,11 +18,10 @@ from newsarchive.archive import Archive
 from newsarchive.capture.reader import Capture, iter_captures
 from newsarchive.pipelines.dates import NormalizeDatesPipeline
 from newsarchive.pipelines.sidebar import StripSidebarPipeline
-from newsarchive.replay.pages import build_response
 from newsarchive.sites import SITES, get_site, resolve_site
 from newsarchive.sites.base import Site, host
 from newsarchive.sites.generic import generic_story_code
-from newsarchive.sites.newsstudio import PageRejected
+from newsarchive.sites.page import Page, PageRejected
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +87,9 @@ def reparse(
     pipelines = (NormalizeDatesPipeline(), StripSidebarPipeline())
     for done, story in enumerate(stories, 1):
         headers, body = story.capture.read()
-        response = build_response(story.capture.url, story.capture.status, headers, body)
         try:
-            item = story.site.parse(response, url=story.site_url)
+            page = Page.from_http(story.site_url, headers, body, story.site.fallback_encodings)
+            item = story.site.parse(page)
         except PageRejected as rejected:
             counts[f"rejected/{rejected.reason}"] += 1
         else:

@@ -27,7 +27,9 @@ Rules, in order (each removed line is counted under its reason):
     headline or above the first paragraph: a sidebar entry or the headline
     with its image's alt text. Other doubled short lines keep one copy.
 ``headline``
-    The headline (or the lead) repeated before the first paragraph.
+    The headline (or a lead the page shows apart from the body) repeated
+    before the first paragraph. A lead taken from metadata (a meta
+    description) is often the first paragraph itself, and stays.
 ``duplicate_paragraph``
     A paragraph identical to the one before it.
 """
@@ -210,6 +212,17 @@ def _strip_once(lines: list[str], title: str | None, related: frozenset[str], le
     return [line for line, kept_line in zip(lines, keep) if kept_line], removed
 
 
+#: Sources of a lead that the page does not show as text of its own.
+_METADATA_SOURCES = frozenset({"json_ld", "opengraph", "meta", "dublin_core", "itemprop"})
+
+
+def shown_above_body(item: ArticleItem) -> bool:
+    """The lead stands on the page apart from the body, so a first paragraph
+    equal to it is a repeat. A lead from the page's metadata (a meta
+    description) is often the body's own first paragraph: that stays."""
+    return (item.field_sources or {}).get("lead") not in _METADATA_SOURCES
+
+
 class StripSidebarPipeline:
     def __init__(self, stats=None):
         self.stats = stats
@@ -225,7 +238,7 @@ class StripSidebarPipeline:
             item.body,
             title=item.title,
             related_titles=[entry.get("title") or "" for entry in item.related or ()],
-            lead=item.lead,
+            lead=item.lead if shown_above_body(item) else None,
         )
         item.body = body
         if removed:

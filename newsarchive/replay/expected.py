@@ -14,7 +14,7 @@ from newsarchive.pipelines.dates import NormalizeDatesPipeline
 from newsarchive.pipelines.sidebar import StripSidebarPipeline
 from newsarchive.replay.pages import SavedPage
 from newsarchive.sites.base import Site
-from newsarchive.sites.newsstudio import PageRejected
+from newsarchive.sites.page import PageRejected
 
 #: Fields that depend on the crawl rather than on the page.
 CRAWL_FIELDS = ("fetched_at", "aliases", "first_seen", "last_seen", "gone_at", "capture_file", "capture_offset")
@@ -27,7 +27,7 @@ def comparable(item_or_row: dict) -> dict:
 
 def expected_item(site: Site, page: SavedPage) -> dict:
     try:
-        item = site.parse(page.response(), url=page.url)
+        item = site.parse(page.page(site.fallback_encodings))
     except PageRejected as rejected:
         return {"dropped": rejected.reason}
     for pipeline in (NormalizeDatesPipeline(), StripSidebarPipeline()):

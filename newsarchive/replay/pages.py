@@ -55,6 +55,12 @@ class SavedPage:
         """This page as a Scrapy response (at ``url``, if given)."""
         return build_response(url or self.url, self.status, self.response_headers(), self.body(), **kwargs)
 
+    def page(self, fallback_encodings=()):
+        """This page as parsers see it (raises ``PageRejected`` for one that is not text)."""
+        from newsarchive.sites.page import Page
+
+        return Page.from_http(self.url, self.response_headers(), self.body(), fallback_encodings)
+
     def response_headers(self) -> dict[str, str]:
         headers = {"Content-Type": self.content_type, **self.headers}
         if self.location:

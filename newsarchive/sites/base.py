@@ -10,13 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
-
-if TYPE_CHECKING:
-    from scrapy.http import Response
 
 #: Query parameters that only track where a click came from.
 TRACKING_PARAMS = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|mc_cid|mc_eid|ref_src)$", re.I)
@@ -86,7 +83,7 @@ class Site:
     title_suffixes: tuple[str, ...] = ()
     #: Removed from the start of descriptions and leads.
     lead_prefixes: tuple[str, ...] = ()
-    #: The page parser class (see ``newsstudio.NewsStudioParser``).
+    #: The page parser class (see ``engine.Parser``).
     parser: Any = None
     #: Encodings to try, in order, for a page whose declared encoding does
     #: not decode it (or that declares none and is not UTF-8).
@@ -169,6 +166,7 @@ class Site:
         """The parser of this site's pages (one per site: it keeps caches)."""
         return self.parser(self)
 
-    def parse(self, response: Response, url: str | None = None):
-        """Parse an article page into an ``ArticleItem`` (see the parser)."""
-        return self.page_parser.parse(response, url=url)
+    def parse(self, page):
+        """Parse an article :class:`~newsarchive.sites.page.Page` into an
+        ``ArticleItem`` (see ``engine``)."""
+        return self.page_parser.parse(page)

@@ -1,10 +1,10 @@
 """Pages whose declared encoding is wrong or missing.
 
-Scrapy trusts, in order, a byte-order mark, the Content-Type charset, the
-page's ``<meta charset>``, then guesses. A server that says UTF-8 but sends
-windows-1256, or says nothing and sends windows-1256 (which a guess reads as
-windows-1252), would give replacement characters or mojibake. Before
-parsing, the spider checks the encoding against the bytes and picks one that
+Browsers and Scrapy trust, in order, a byte-order mark, the Content-Type
+charset, the page's ``<meta charset>``, then guess. A server that says UTF-8
+but sends windows-1256, or says nothing and sends windows-1256 (which a
+guess reads as windows-1252), would give replacement characters or mojibake.
+:func:`decode_html` checks the encoding against the bytes and picks one that
 decodes them strictly: the BOM, the page's own declaration, UTF-8, then the
 site's fallbacks.
 """
@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import codecs
 
-from scrapy.http import TextResponse
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
+)
 
 
 def _decodes(body: bytes, encoding: str | None) -> bool:
@@ -28,24 +33,36 @@ def _decodes(body: bytes, encoding: str | None) -> bool:
     return True
 
 
-def repair_encoding(response, fallbacks: tuple[str, ...] = ()):
-    """The response, re-decoded when its encoding does not fit its bytes.
-    Returns ``(response, repaired_encoding_or_None)``."""
-    if not isinstance(response, TextResponse) or not response.body:
-        return response, None
-    body = response.body
+def _guess(body: bytes) -> str | None:
+    for encoding in ("ascii", "utf-8"):
+        if _decodes(body, encoding):
+            return encoding
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - Scrapy depends on it
+        return None
+    match = from_bytes(body).best()
+    return resolve_encoding(match.encoding) if match else None
+
+
+def decode_html(body: bytes, content_type: str = "", fallbacks: tuple[str, ...] = ()) -> tuple[str, str | None]:
+    """The page's text, and the encoding it was read with when that is not
+    the one the server or the page declared (``None`` otherwise)."""
+    if not body:
+        return "", None
+    used, text = html_to_unicode(content_type, body, default_encoding="utf-8", auto_detect_fun=_guess)
     bom, _ = read_bom(body)
     if bom:
-        return response, None  # a BOM is unambiguous, and Scrapy honours it
-    declared = http_content_type_encoding(response.headers.get("Content-Type", b"").decode("latin-1"))
+        return text, None  # a BOM is unambiguous
+    declared = http_content_type_encoding(content_type)
     in_page = html_body_declared_encoding(body)
-    current = resolve_encoding(response.encoding) or response.encoding
+    current = resolve_encoding(used) or used
     if (declared or in_page) and _decodes(body, current):
-        return response, None
+        return text, None
     if not declared and not in_page and _decodes(body, "utf-8"):
-        return response, None
+        return (text if current in ("utf-8", "ascii") else body.decode("utf-8")), None
     for candidate in (in_page, "utf-8", *fallbacks):
         candidate = resolve_encoding(candidate) if candidate else None
         if candidate and candidate != current and _decodes(body, candidate):
-            return response.replace(encoding=candidate), candidate
-    return response, None
+            return body.decode(candidate), candidate
+    return text, None

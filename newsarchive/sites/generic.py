@@ -1,5 +1,7 @@
-"""Any news site: fields from what the page says about itself (JSON-LD,
-OpenGraph, Dublin Core), the body from its main text (trafilatura).
+"""Any news site: no rules of its own, every field from the engine's
+fallbacks — what the page says about itself (JSON-LD, OpenGraph, Dublin
+Core), its visible text and its main text (trafilatura). A profile may give
+a ``body`` container to take the main text from.
 
 Main-text extraction still lets "related stories" lists and doubled
 headlines through now and then; the page's other article links go into
@@ -10,20 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from scrapy.http import TextResponse
 from w3lib.url import safe_url_string
 
-from newsarchive.items import ArticleItem
 from newsarchive.sites.base import host, strip_tracking
-from newsarchive.sites.metadata import page_metadata
-from newsarchive.sites.newsstudio import PageRejected, looks_binary
-from newsarchive.sites.text import clean_ws, markup_to_text
-
-if TYPE_CHECKING:
-    from newsarchive.sites.base import Site
+from newsarchive.sites.engine import HEADLINE_WORDS, MAX_RELATED, Extraction, Parser, select
+from newsarchive.sites.page import PageRejected
+from newsarchive.sites.text import clean_ws
 
 #: A numeric id in a URL path: 5 digits or more, not a date.
 PATH_ID = re.compile(r"(?<![0-9])([0-9]{5,20})(?![0-9])")
@@ -34,9 +30,8 @@ NOT_ARTICLE_PATH = re.compile(
     r"css|js|xml|json|mp3|mp4|zip)$",
     re.I,
 )
-#: Link text this long is a headline, not a menu entry.
-HEADLINE_WORDS = 4
-MAX_RELATED = 60
+#: A page with no article metadata needs this much text to be taken for one.
+MIN_UNDECLARED_ARTICLE = 500
 
 
 def normalize_url(url: str) -> str:
@@ -78,41 +73,47 @@ def same_site(a: str, b: str) -> bool:
     return host(a).removeprefix("www.") == host(b).removeprefix("www.")
 
 
-class GenericParser:
+class GenericParser(Parser):
     SELECTOR_FIELDS = ("body",)
-    #: CSS of a container to take the main text from, instead of the whole page.
-    body: tuple[str, ...] = ()
 
-    def __init__(self, site: Site):
-        self.site = site
-        for field, selectors in site.selectors.items():
-            setattr(self, field, tuple(selectors))
-
-    def main_text(self, response) -> list[str]:
-        html = response.text
+    def site_body(self, x: Extraction) -> list[str]:
+        """The main text of the profile's body container."""
         for css in self.body:
-            node = response.css(css)
-            if node:
-                html = node.get()
-                break
-        import trafilatura  # on first use: it is slow to import and only generic sites need it
+            nodes = select(x.page, css)
+            if nodes:
+                from lxml import etree
 
-        # Precision first: the sidebar pipeline then takes out what still leaks.
-        text = trafilatura.extract(html, url=response.url, include_comments=False, favor_precision=True)
-        return [line for line in (clean_ws(t) for t in (text or "").splitlines()) if line]
+                return self.main_text(x.page, html=etree.tostring(nodes[0], encoding="unicode"))
+        return []
 
-    def article_links(self, response, url: str, own: str) -> list[dict]:
+    @property
+    def rule_fields(self) -> frozenset[str]:
+        return frozenset({"body"}) if self.body else frozenset()
+
+    def kind(self, x: Extraction) -> str | None:
+        return "article"
+
+    def check_article(self, x: Extraction) -> None:
+        if not x.meta.is_article and sum(map(len, x.get("body"))) < MIN_UNDECLARED_ARTICLE:
+            raise PageRejected("not_article", "no article metadata and little text")
+
+    def related(self, x: Extraction) -> list[dict]:
+        return x.memo("headlines", lambda: self.article_links(x.page, x.url, x.get("url")))
+
+    story_links = related
+
+    def article_links(self, page, url: str, own: str) -> list[dict]:
         """The page's links to other stories of the site: headline-long link
         text, an article-like URL."""
         links: dict[str, dict] = {}
-        for link in response.css("a[href]"):
-            href = link.attrib["href"].strip()
-            if href.startswith(("#", "javascript:", "mailto:")):
+        for link in page.root.iter("a"):
+            href = (link.get("href") or "").strip()
+            if not href or href.startswith(("#", "javascript:", "mailto:")):
                 continue
             target = normalize_url(urljoin(url, href))
             if target == own or not same_site(target, url) or not looks_like_article_url(target):
                 continue
-            title = clean_ws(" ".join(link.root.itertext()))
+            title = clean_ws(" ".join(link.itertext()))
             if len(title.split()) < HEADLINE_WORDS:
                 continue
             entry = links.setdefault(target, {"title": title, "url": target, "story_code": url_story_code(target), "date": None})
@@ -121,61 +122,3 @@ class GenericParser:
             if len(links) >= MAX_RELATED:
                 break
         return list(links.values())
-
-    def canonical(self, response, url: str, meta: dict) -> str:
-        for candidate in (response.css('link[rel="canonical"]::attr(href)').get(), meta.get("url"), url):
-            if candidate:
-                candidate = normalize_url(urljoin(url, candidate.strip()))
-                if same_site(candidate, url):
-                    return candidate
-        return normalize_url(url)
-
-    def story_code(self, canonical: str, url: str) -> str:
-        return self.site.story_code(url) or self.site.story_code(canonical) or url_story_code(canonical)
-
-    def title(self, response, meta: dict) -> str | None:
-        title = meta.get("title") or clean_ws(" ".join(response.css("h1 ::text").getall()))
-        if not title:
-            title = markup_to_text(response.css("title::text").get())
-            site_name = meta.get("site_name")
-            for separator in (" | ", " - ", " — ", " – "):
-                head, _, tail = title.rpartition(separator)
-                if head and (not site_name or tail.strip() == site_name):
-                    title = head
-                    break
-        return title or None
-
-    def parse(self, response, url: str | None = None) -> ArticleItem:
-        url = url or response.url
-        if not isinstance(response, TextResponse):
-            raise PageRejected("not_text", f"{type(response).__name__} is not a text page")
-        if looks_binary(response.body):
-            raise PageRejected("not_text", "the body is binary data, whatever its content type says")
-        meta = page_metadata(response)
-        paragraphs = self.main_text(response)
-        if not paragraphs and meta.get("body"):
-            paragraphs = [clean_ws(p) for p in meta["body"].splitlines() if clean_ws(p)]
-        if not paragraphs:
-            raise PageRejected("no_body", "no main text found")
-        if not meta["is_article"] and sum(len(p) for p in paragraphs) < 500:
-            raise PageRejected("not_article", "no article metadata and little text")
-        canonical = self.canonical(response, url, meta)
-        language = (meta.get("language") or "").replace("_", "-").split("-")[0].lower() or None
-        image = meta.get("image_url")
-        return ArticleItem(
-            site=self.site.name,
-            story_code=self.story_code(canonical, url),
-            url=canonical,
-            kind="article",
-            language=language,
-            section=meta.get("section"),
-            title=self.title(response, meta),
-            lead=meta.get("lead"),
-            body="\n\n".join(paragraphs),
-            authors=meta.get("authors") or [],
-            tags=meta.get("tags") or [],
-            image_url=safe_url_string(urljoin(url, image)) if image else None,
-            related=self.article_links(response, url, canonical),
-            published_raw=meta.get("published_raw"),
-            modified_raw=meta.get("modified_raw"),
-        )

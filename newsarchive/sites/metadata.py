@@ -1,20 +1,28 @@
 """What a page says about itself: JSON-LD (schema.org NewsArticle and kin),
-OpenGraph and ``article:`` meta tags, Dublin Core, ``<time>``.
+OpenGraph, ``article:`` and Twitter tags, Dublin Core, ``itemprop``,
+``<time datetime>`` and ``<link rel>``.
 
-:func:`page_metadata` merges them, JSON-LD first, into one flat dict with
-the article fields' names.
+:class:`PageMetadata` reads a :class:`~newsarchive.sites.page.Page` once,
+lazily, and offers each article field's candidates in order, each with the
+name of the source it came from (``json_ld``, ``opengraph``,
+``dublin_core``, ``itemprop``, ``meta``, ``time``, ``link``, ``html``). The
+parser engine takes the first that gives a value.
 """
 
 from __future__ import annotations
 
+import html
 import json
+from collections.abc import Callable, Iterator
+from functools import cached_property
 from typing import Any
 
 from newsarchive.sites.text import clean_ws, markup_to_text
 
 ARTICLE_TYPES = frozenset(
     {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
-     "BlogPosting", "LiveBlogPosting", "BackgroundNewsArticle", "ReviewNewsArticle", "Report", "TechArticle"}
+     "BlogPosting", "LiveBlogPosting", "BackgroundNewsArticle", "ReviewNewsArticle", "Report", "TechArticle",
+     "SatiricalArticle", "AskPublicNewsArticle"}
 )
 
 
@@ -33,80 +41,223 @@ def _walk_json(value) -> list[dict]:
             found.append(node)
             stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
         elif isinstance(node, list):
-            stack.extend(node)
+            stack.extend(reversed(node))
     return found
 
 
-def json_ld_article(response) -> dict | None:
-    """The page's schema.org article object, if it has one."""
-    for script in response.css('script[type="application/ld+json"]::text').getall():
-        try:
-            document = json.loads(script.strip().rstrip(";"))
-        except ValueError:
-            continue
-        for node in _walk_json(document):
-            if _types(node) & ARTICLE_TYPES:
-                return node
-    return None
-
-
 def _text(value) -> str | None:
+    """A JSON-LD value as clean text: markup dropped, entities decoded."""
     if isinstance(value, dict):
-        value = value.get("name") or value.get("@value") or value.get("url")
+        value = value.get("name") or value.get("@value") or value.get("url") or value.get("@id")
     if isinstance(value, list):
         value = value[0] if value else None
-    return markup_to_text(value) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    return markup_to_text(html.unescape(value)) or None
 
 
 def _names(value) -> list[str]:
     values = value if isinstance(value, list) else [value]
     names = [_text(v) for v in values]
-    return [n for n in names if n]
+    return list(dict.fromkeys(n for n in names if n))
 
 
-def _meta(response, *names: str) -> str | None:
-    for name in names:
-        value = response.xpath(
-            f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content'
-        ).get()
-        if value and clean_ws(value):
-            return clean_ws(value)
-    return None
+def _split_keywords(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return list(dict.fromkeys(k for k in (clean_ws(k) for k in value.replace("،", ",").split(",")) if k))
 
 
-def _meta_all(response, name: str) -> list[str]:
-    return [clean_ws(v) for v in response.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content').getall() if clean_ws(v)]
+def _not_a_url(values: list[str]) -> list[str]:
+    # article:author is often a profile URL, not a name.
+    return [v for v in values if "://" not in v]
 
 
-def page_metadata(response) -> dict[str, Any]:
-    ld = json_ld_article(response) or {}
-    keywords = ld.get("keywords")
-    if isinstance(keywords, str):
-        keywords = [k.strip() for k in keywords.split(",")]
-    tags = _names(keywords) if keywords else (_meta_all(response, "article:tag") or
-                                             [k.strip() for k in (_meta(response, "keywords", "news_keywords") or "").split(",") if k.strip()])
-    authors = _names(ld.get("author")) if ld.get("author") else (
-        _meta_all(response, "article:author") or _meta_all(response, "author") or _meta_all(response, "DC.creator")
-    )
-    image = ld.get("image")
-    time_element = response.css("time::attr(datetime)").get()
-    published_raw = _text(ld.get("datePublished")) or _meta(
-        response, "article:published_time", "datePublished", "DC.date.issued", "DC.date", "dc.date",
-        "dcterms.created", "pubdate", "publishdate", "date") or clean_ws(time_element) or None
-    return {
-        # An article says so (JSON-LD, og:type) or at least dates itself.
-        "is_article": bool(ld) or (_meta(response, "og:type") or "").lower() == "article" or bool(published_raw),
-        "title": _text(ld.get("headline")) or _meta(response, "og:title", "twitter:title", "DC.title", "dc.title"),
-        "lead": _text(ld.get("description")) or _meta(response, "og:description", "description", "DC.description"),
-        "url": _text(ld.get("url")) or _text(ld.get("mainEntityOfPage")) or _meta(response, "og:url"),
-        "published_raw": published_raw,
-        "modified_raw": _text(ld.get("dateModified")) or _meta(response, "article:modified_time", "dcterms.modified"),
-        "section": _text(ld.get("articleSection")) or _meta(response, "article:section"),
-        "tags": tags,
-        "authors": authors,
-        "image_url": _text(image) or _meta(response, "og:image", "twitter:image"),
-        "language": _text(ld.get("inLanguage")) or _meta(response, "DC.language", "og:locale")
-        or clean_ws(response.xpath("/html/@lang").get()) or None,
-        "body": ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None,
-        "site_name": _meta(response, "og:site_name") or _text((ld.get("publisher") or {}).get("name") if isinstance(ld.get("publisher"), dict) else None),
+class PageMetadata:
+    def __init__(self, page):
+        self.page = page
+
+    # -- the page's metadata, read once -------------------------------------
+
+    @cached_property
+    def json_ld(self) -> dict:
+        """The page's schema.org article object ({} if none)."""
+        for script in self.page.root.xpath('//script[@type="application/ld+json"]/text()'):
+            try:
+                document = json.loads(script.strip().rstrip(";"))
+            except ValueError:
+                continue
+            for node in _walk_json(document):
+                if _types(node) & ARTICLE_TYPES:
+                    return node
+        return {}
+
+    @cached_property
+    def tags(self) -> dict[str, list[str]]:
+        """Meta tag values by lowercased ``name`` / ``property`` (and
+        ``itemprop:NAME`` for microdata, on any element)."""
+        found: dict[str, list[str]] = {}
+        for meta in self.page.root.iter("meta"):
+            content = clean_ws(meta.get("content"))
+            if not content:
+                continue
+            for attribute in ("property", "name"):
+                key = meta.get(attribute)
+                if key:
+                    found.setdefault(key.strip().lower(), []).append(content)
+        for element in self.page.root.xpath("//*[@itemprop]"):
+            value = element.get("content") or element.get("datetime") or element.get("href") or element.get("src")
+            if value is None and element.tag in ("h1", "h2", "span", "div", "p", "a", "time"):
+                value = " ".join(element.itertext())
+            value = clean_ws(value)
+            if value:
+                for prop in element.get("itemprop").split():
+                    found.setdefault(f"itemprop:{prop.lower()}", []).append(value)
+        return found
+
+    def meta(self, *names: str) -> str | None:
+        for name in names:
+            values = self.tags.get(name)
+            if values:
+                return values[0]
+        return None
+
+    def meta_all(self, name: str) -> list[str]:
+        return list(dict.fromkeys(self.tags.get(name, ())))
+
+    def ld(self, *keys: str) -> str | None:
+        for key in keys:
+            value = _text(self.json_ld.get(key))
+            if value:
+                return value
+        return None
+
+    def _link(self, rel: str) -> str | None:
+        for href in self.page.root.xpath(f'//link[@rel="{rel}"]/@href'):
+            if clean_ws(href):
+                return clean_ws(href)
+        return None
+
+    def _time(self) -> str | None:
+        times = self.page.root.xpath("//time[@datetime]")
+        preferred = [t for t in times if t.get("pubdate") is not None or t.get("itemprop") == "datePublished"]
+        for element in preferred or times:
+            if clean_ws(element.get("datetime")):
+                return clean_ws(element.get("datetime"))
+        return None
+
+    def _publisher(self) -> str | None:
+        publisher = self.json_ld.get("publisher")
+        return _text(publisher) if isinstance(publisher, dict) else None
+
+    # -- candidates per field ------------------------------------------------
+
+    SOURCES: dict[str, tuple[tuple[str, Callable[[PageMetadata], Any]], ...]] = {
+        "title": (
+            ("json_ld", lambda m: m.ld("headline", "name")),
+            ("opengraph", lambda m: markup_to_text(m.meta("og:title", "twitter:title"))),
+            ("dublin_core", lambda m: m.meta("dc.title", "dcterms.title")),
+            ("itemprop", lambda m: m.meta("itemprop:headline")),
+        ),
+        "lead": (
+            ("json_ld", lambda m: m.ld("description")),
+            ("opengraph", lambda m: markup_to_text(m.meta("og:description", "twitter:description"))),
+            ("meta", lambda m: markup_to_text(m.meta("description"))),
+            ("dublin_core", lambda m: m.meta("dc.description", "dcterms.description")),
+        ),
+        "published": (
+            ("json_ld", lambda m: m.ld("datePublished", "dateCreated")),
+            ("opengraph", lambda m: m.meta("article:published_time")),
+            ("itemprop", lambda m: m.meta("itemprop:datepublished", "datepublished")),
+            ("dublin_core", lambda m: m.meta("dc.date.issued", "dc.date", "dcterms.created", "dcterms.issued",
+                                             "dcterms.date")),
+            ("meta", lambda m: m.meta("pubdate", "publishdate", "date", "parsely-pub-date", "sailthru.date")),
+            ("time", lambda m: m._time()),
+        ),
+        "modified": (
+            ("json_ld", lambda m: m.ld("dateModified")),
+            ("opengraph", lambda m: m.meta("article:modified_time", "og:updated_time")),
+            ("itemprop", lambda m: m.meta("itemprop:datemodified")),
+            ("dublin_core", lambda m: m.meta("dcterms.modified", "dc.date.modified")),
+        ),
+        "authors": (
+            ("json_ld", lambda m: _names(m.json_ld.get("author"))),
+            ("opengraph", lambda m: _not_a_url(m.meta_all("article:author"))),
+            ("meta", lambda m: m.meta_all("author")),
+            ("dublin_core", lambda m: m.meta_all("dc.creator")),
+            ("itemprop", lambda m: _not_a_url(m.meta_all("itemprop:author"))),
+        ),
+        "tags": (
+            ("json_ld", lambda m: _json_ld_keywords(m.json_ld.get("keywords"))),
+            ("opengraph", lambda m: m.meta_all("article:tag")),
+            ("meta", lambda m: _split_keywords(m.meta("keywords", "news_keywords"))),
+        ),
+        "section": (
+            ("json_ld", lambda m: m.ld("articleSection")),
+            ("opengraph", lambda m: m.meta("article:section")),
+            ("itemprop", lambda m: m.meta("itemprop:articlesection")),
+        ),
+        "image_url": (
+            ("json_ld", lambda m: m.ld("image", "thumbnailUrl")),
+            ("opengraph", lambda m: m.meta("og:image", "og:image:url", "og:image:secure_url", "twitter:image")),
+            ("link", lambda m: m._link("image_src")),
+            ("itemprop", lambda m: m.meta("itemprop:image")),
+        ),
+        "url": (
+            ("link", lambda m: m._link("canonical")),
+            ("json_ld", lambda m: m.ld("url", "mainEntityOfPage")),
+            ("opengraph", lambda m: m.meta("og:url")),
+        ),
+        "language": (
+            ("json_ld", lambda m: m.ld("inLanguage")),
+            ("dublin_core", lambda m: m.meta("dc.language")),
+            ("opengraph", lambda m: m.meta("og:locale")),
+            ("html", lambda m: clean_ws((m.page.root.xpath("/html/@lang") or [""])[0]) or None),
+        ),
     }
+
+    def article_body(self) -> str | None:
+        """JSON-LD ``articleBody``: the text of a page that holds it only as data."""
+        body = self.json_ld.get("articleBody")
+        return body if isinstance(body, str) else None
+
+    def candidates(self, field: str) -> Iterator[tuple[str, Callable[[], Any]]]:
+        """(source, thunk) for each of ``field``'s sources, in order."""
+        for source, getter in self.SOURCES.get(field, ()):
+            yield source, (lambda getter=getter: getter(self))
+
+    def first(self, field: str) -> tuple[Any, str | None]:
+        for source, value in self.candidates(field):
+            found = value()
+            if found:
+                return found, source
+        return None, None
+
+    @property
+    def site_name(self) -> str | None:
+        return self.meta("og:site_name") or self._publisher()
+
+    @property
+    def is_article(self) -> bool:
+        """The page says it is an article (JSON-LD, og:type) or at least dates itself."""
+        return bool(self.json_ld) or (self.meta("og:type") or "").lower() == "article" or bool(
+            self.first("published")[0]
+        )
+
+
+def _json_ld_keywords(keywords) -> list[str]:
+    if isinstance(keywords, str):
+        return _split_keywords(html.unescape(keywords))
+    return _names(keywords) if keywords else []
+
+
+def page_metadata(page) -> dict[str, Any]:
+    """Every field's first candidate, as one flat dict (for reports and benchmarks)."""
+    meta = PageMetadata(page)
+    values = {field: meta.first(field)[0] for field in PageMetadata.SOURCES}
+    values["body"] = meta.article_body()
+    values["published_raw"] = values.pop("published")
+    values["modified_raw"] = values.pop("modified")
+    values["is_article"] = meta.is_article
+    values["site_name"] = meta.site_name
+    return values

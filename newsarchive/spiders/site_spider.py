@@ -38,8 +38,8 @@ from newsarchive.archive import StoryState, archive_for, utc_now
 from newsarchive.items import PageDrop, StoryAlias
 from newsarchive.pipelines.dates import parse_day
 from newsarchive.sites.base import ArticleUrl, Site, host, origin
-from newsarchive.sites.encoding import repair_encoding
-from newsarchive.sites.newsstudio import PageRejected
+from newsarchive.sites.engine import FIELDS
+from newsarchive.sites.page import Page, PageRejected
 from newsarchive.sites.text import VISIBLE_DATE, clean_ws
 
 DEFAULT_MAX_PAGES = 10
@@ -345,12 +345,13 @@ class SiteSpider(scrapy.Spider):
             # A story the site now sends elsewhere (its home page, an error page) is gone.
             yield self.drop(response, "gone", f"redirected to {response.url}")
             return
-        response, repaired = repair_encoding(response, self.site.fallback_encodings)
-        if repaired:
-            self._inc("encoding/repaired")
-            self.logger.info("Read %s as %s: its declared encoding does not fit its bytes", response.url, repaired)
         try:
-            item = self.site.parse(response, url=site_url)
+            page = Page.from_http(site_url, response.headers, response.body, self.site.fallback_encodings)
+            if page.repaired_encoding:
+                self._inc("encoding/repaired")
+                self.logger.info("Read %s as %s: its declared encoding does not fit its bytes",
+                                 response.url, page.repaired_encoding)
+            item = self.site.parse(page)
         except PageRejected as rejected:
             yield self.drop(response, rejected.reason, rejected.detail)
             return
@@ -358,6 +359,8 @@ class SiteSpider(scrapy.Spider):
             self.logger.exception("Parser failed on %s", response.url)
             yield self.drop(response, "parser_error", f"{type(exc).__name__}: {exc}")
             return
+        for field in FIELDS:
+            self._inc(f"fields/{field}/{item.field_sources.get(field, 'none')}")
         capture = response.meta.get("capture")
         item.fetched_at = capture.date if capture else utc_now()
         if capture:

@@ -107,7 +107,7 @@ def test_the_crawl_survives_every_fault(fault_crawl):
     assert "Traceback" not in result.log
     assert run["finish_reason"] == "finished"
     # Scrapy logs giving up on a retried request as an error: the 500, the timeout, the reset.
-    assert run["errors"] == 3
+    assert run["errors"] == 3, [l for l in result.log.splitlines() if "] ERROR" in l]
     gave_up = [line for line in result.lines("ERROR") if "Gave up retrying" in line]
     assert len(gave_up) == 3 and all(
         any(slug in line for slug in ("always-500", "timeout", "reset-mid-body")) for line in gave_up

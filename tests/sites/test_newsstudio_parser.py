@@ -2,12 +2,11 @@
 
 import pytest
 from lxml import html
-from scrapy.http import HtmlResponse, Response
 
 from newsarchive.replay.expected import expected_item
 from newsarchive.replay.pages import SavedSite
 from newsarchive.sites import ISLAM_TIMES, resolve_site
-from newsarchive.sites.newsstudio import PageRejected, looks_binary
+from newsarchive.sites.page import Page, PageRejected, looks_binary
 from newsarchive.sites.text import text_lines
 from tests.conftest import FIXTURES, SEED_TEXT, load_expected
 
@@ -25,7 +24,9 @@ def test_example_page_renders_to_the_seed_text():
     assert text_lines(page.body, include_alt=True) == want
 
 
-@pytest.mark.parametrize("folder", ["islamtimes", "avapress", "generic-site"])
+@pytest.mark.parametrize(
+    "folder", ["islamtimes", "avapress", "generic-site", "islamtimes-redesign", "islamtimes-tables", "islamtimes-drift"]
+)
 def test_every_article_page_parses_to_its_expected_item(folder):
     saved = SavedSite(FIXTURES.parent / folder)
     site = resolve_site(saved.site)
@@ -45,8 +46,9 @@ def test_fixture_set_covers_every_kind_and_case(saved_site):
     assert any("'" in r["title"] for e in stored for r in e["related"])
 
 
-def response(body: str | bytes, url: str = EXAMPLE_URL) -> HtmlResponse:
-    return HtmlResponse(url=url, body=body.encode() if isinstance(body, str) else body, encoding="utf-8")
+def response(body: str | bytes, url: str = EXAMPLE_URL) -> Page:
+    body = body.encode() if isinstance(body, str) else body
+    return Page.from_http(url, {"Content-Type": "text/html; charset=utf-8"}, body)
 
 
 def example_html() -> str:
@@ -77,7 +79,7 @@ def test_title_falls_back_to_og_title_then_title_tag():
 
 def test_story_code_falls_back_to_the_page_when_the_url_has_none():
     url = "https://www.islamtimes.com/en/some/unknown/form"
-    item = ISLAM_TIMES.parse(response(example_html(), url=url), url=url)
+    item = ISLAM_TIMES.parse(response(example_html(), url=url))
     assert item.story_code == "1023423"
     # ... and the canonical link still gives the canonical URL.
     assert item.url == EXAMPLE_URL
@@ -87,7 +89,7 @@ def test_story_code_from_text_pattern_alone():
     page = example_html().replace('id="docDocID"', 'id="somethingElse"').replace('rel="canonical"', 'rel="x"')
     page = page.replace('property="og:url"', 'property="og:x"')
     url = "https://www.islamtimes.com/en/unknown"
-    assert ISLAM_TIMES.parse(response(page, url=url), url=url).story_code == "1023423"
+    assert ISLAM_TIMES.parse(response(page, url=url)).story_code == "1023423"
 
 
 def test_body_falls_back_to_main_text_when_container_renamed():
@@ -105,13 +107,13 @@ def test_date_falls_back_to_text_pattern():
 def test_pages_without_story_code_or_body_are_rejected():
     url = "https://www.islamtimes.com/en/page/unavailable"
     with pytest.raises(PageRejected) as rejected:
-        ISLAM_TIMES.parse(response("<html><body><p>Nothing here.</p></body></html>", url=url), url=url)
+        ISLAM_TIMES.parse(response("<html><body><p>Nothing here.</p></body></html>", url=url))
     assert rejected.value.reason == "no_story_code"
     with pytest.raises(PageRejected) as rejected:
         ISLAM_TIMES.parse(response("<html><body><h1>Title only</h1></body></html>"))
     assert rejected.value.reason == "no_body"
     with pytest.raises(PageRejected) as rejected:
-        ISLAM_TIMES.parse(Response(url=EXAMPLE_URL, body=b"\x89PNG\r\n"))
+        Page.from_http(EXAMPLE_URL, {"Content-Type": "image/png"}, b"\x89PNG\r\n")
     assert rejected.value.reason == "not_text"
 
 

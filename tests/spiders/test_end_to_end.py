@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from newsarchive.archive.schema import ARTICLE_COLUMNS, JSON_FIELDS
 from newsarchive.replay.expected import comparable
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import FIXTURES, CrawlResult, load_expected, run_crawl
 
-JSON_COLUMNS = ("authors", "tags", "related")
+JSON_COLUMNS = tuple(c for c in JSON_FIELDS if c in ARTICLE_COLUMNS)
 VARIANT_STORY = "1023425"
 
 

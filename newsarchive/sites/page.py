@@ -1,0 +1,100 @@
+"""A page as parsers see it: decoded HTML, the URL it stands for, its headers.
+
+Parsers know nothing of Scrapy. The spider, reparse, replay, fixtures and
+benchmarks all build a :class:`Page` with :meth:`Page.from_http` from what a
+server sent (status line aside) — the same decoding and the same refusals
+everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from parsel import Selector
+
+from newsarchive.sites.encoding import decode_html
+
+#: Control characters that text does not hold (tab, newlines and form feed it does).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+#: Content types whose bodies are text a parser can read.
+_TEXT_TYPES = re.compile(r"^(text/|application/(xhtml\+xml|xml|[a-z.+-]*\+xml|json|[a-z.+-]*\+json)$)")
+
+
+class PageRejected(Exception):
+    """The page cannot become an article; ``reason`` names why."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def looks_binary(body: bytes | str) -> bool:
+    """NUL bytes or many control characters: not text, whatever the server says."""
+    head = body[:4096]
+    if not head:
+        return False
+    if isinstance(head, bytes):
+        if b"\x00" in head:
+            return True
+        controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    else:
+        if "\x00" in head:
+            return True
+        controls = len(_CONTROL_CHARS.findall(head))
+    return controls / len(head) > 0.1
+
+
+def is_text_type(content_type: str | None) -> bool:
+    """A body of this ``Content-Type`` is text (no type at all: maybe)."""
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    return not mime or bool(_TEXT_TYPES.match(mime))
+
+
+def _header(headers, name: str) -> str:
+    """A header's value as text, from a dict, Scrapy's ``Headers`` or (name, value) pairs."""
+    for key, value in headers.items() if hasattr(headers, "items") else headers:
+        key = key.decode("latin-1") if isinstance(key, bytes) else key
+        if key.lower() == name.lower():
+            if isinstance(value, list):
+                value = value[0] if value else b""
+            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    return ""
+
+
+@dataclass(frozen=True)
+class Page:
+    #: The page's URL on the site (a mirror's URL mapped back to the site's).
+    url: str
+    html: str
+    #: Response headers, names lowercased.
+    headers: Mapping[str, str] = field(default_factory=dict)
+    #: The encoding the body was read with, when it was not the one declared.
+    repaired_encoding: str | None = None
+
+    @classmethod
+    def from_http(cls, url: str, headers, body: bytes, fallback_encodings=()) -> Page:
+        """A page from a response's headers and bytes. Raises
+        :class:`PageRejected` (``not_text``) for a body that is not text."""
+        content_type = _header(headers, "content-type")
+        if not is_text_type(content_type):
+            raise PageRejected("not_text", f"{content_type} is not a text page")
+        if looks_binary(body):
+            raise PageRejected("not_text", "the body is binary data, whatever its content type says")
+        text, repaired = decode_html(body, content_type, tuple(fallback_encodings))
+        names = ("content-type", "content-language", "last-modified", "link")
+        return cls(url=url, html=text, headers={n: v for n in names if (v := _header(headers, n))},
+                   repaired_encoding=repaired)
+
+    @cached_property
+    def selector(self) -> Selector:
+        return Selector(text=self.html or "<html></html>", type="html", base_url=self.url)
+
+    @property
+    def root(self):
+        """The lxml root element."""
+        return self.selector.root
