@@ -5,6 +5,7 @@
     newsarchive show STORY_CODE            a story with its aliases and revisions
     newsarchive export --format jsonl|csv  every story, streamed
     newsarchive runs                       the run ledger
+    newsarchive health                     per site: fallbacks, drops, drift of the last runs
     newsarchive reparse                    parsers and pipelines over the WARC captures
     newsarchive serve                      the archive in Datasette (extra: web)
 
@@ -133,6 +134,9 @@ def show_command(db_path: Path, story_code: str, site, as_json: bool):
             value = story.get(field)
             if value not in (None, "", []):
                 click.echo(f"{field:>20}: {', '.join(value) if isinstance(value, list) else value}")
+        sources = story.get("field_sources")
+        if sources:
+            click.echo(f"{'field sources':>20}: " + ", ".join(f"{f} {s}" for f, s in sources.items()))
         if story.get("lead"):
             click.echo(f"\n{story['lead']}")
         click.echo(f"\n{story['body']}\n")
@@ -188,6 +192,49 @@ def runs_command(db_path: Path, limit: int, as_json: bool):
     ]
     headers = ["id", "spider", "started", "finished", "reason", "requests", "new", "updated", "unchanged", "dropped", "errors"]
     click.echo(tabulate(table, headers=headers))
+
+
+@cli.command("health")
+@db_option
+@site_option
+@click.option("--runs", "last", default=5, show_default=True, type=click.IntRange(1, 1000),
+              help="Runs shown per site.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def health_command(db_path: Path, site, last: int, as_json: bool):
+    """Per site, its last runs: fallbacks, drops, drift. Exits 1 when the
+    last run of a site drifted (its rules no longer fit its pages) or failed."""
+    conn = connect(db_path)
+    sites = queries.health(conn, site=site, last=last)
+    if as_json:
+        click.echo(json.dumps(sites, ensure_ascii=False, indent=2))
+    elif not sites:
+        click.echo(f"{db_path}: no runs recorded" + (f" for {site}" if site else ""))
+    else:
+        table = []
+        for name, runs_of_site in sites.items():
+            for run in runs_of_site:
+                drift = run["drift"] or {}
+                fallback = drift.get("fallback", {})
+                table.append([
+                    name, run["id"], run["started_at"], run["finish_reason"] or "running",
+                    (run["items_new"] or 0) + (run["items_updated"] or 0) + (run["items_unchanged"] or 0),
+                    *(_share(fallback.get(field)) for field in ("title", "body", "published")),
+                    _share(sum(drift.get("dropped", {}).values()) if drift else None),
+                    run["verdict"].upper() if run["verdict"] != "ok" else "ok",
+                ])
+        headers = ["site", "run", "started", "finish", "stories", "title fb", "body fb", "date fb", "dropped", "health"]
+        click.echo(tabulate(table, headers=headers))
+        for name, runs_of_site in sites.items():
+            for alarm in (runs_of_site[0]["drift"] or {}).get("alarms", ()):
+                click.echo(f"{name}: {alarm}")
+    unhealthy = [name for name, runs_of_site in sites.items() if runs_of_site[0]["verdict"] in ("drifted", "failed")]
+    if unhealthy:
+        click.echo(f"unhealthy: {', '.join(unhealthy)}", err=True)
+        sys.exit(1)
+
+
+def _share(value) -> str:
+    return "-" if value is None else f"{value:.0%}"
 
 
 @cli.command("reparse")

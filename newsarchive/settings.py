@@ -53,7 +53,17 @@ NEWSARCHIVE_PROGRESS_INTERVAL = 60.0
 # Our progress line says what Scrapy's LogStats says, and what was stored.
 LOGSTATS_INTERVAL = 0
 
+#: A run whose stories needed a fallback for a field the site has rules for
+#: more often than this (a share) raises the drift alarm ...
+NEWSARCHIVE_DRIFT_FALLBACK_SHARE = 0.2
+#: ... as does one where more than this share of article pages was unusable ...
+NEWSARCHIVE_DRIFT_DROPPED_SHARE = 0.1
+#: ... provided at least this many stories were concerned.
+NEWSARCHIVE_DRIFT_MIN_STORIES = 3
+
 EXTENSIONS = {
+    # Its report (stats) must be ready before the run ledger closes the run.
+    "newsarchive.extensions.drift.DriftAlarm": -10,
     # Takes the archive lock first and writes the runs table.
     "newsarchive.extensions.run_ledger.RunLedger": 0,
     "newsarchive.extensions.progress.CrawlProgress": 10,

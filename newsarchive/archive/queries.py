@@ -154,3 +154,46 @@ def runs(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
         [limit],
     )
     return [dict(row) for row in rows]
+
+
+#: Finish reasons of a run that did its job.
+COMPLETED = frozenset({"finished", "shutdown"})
+
+
+def health(conn: sqlite3.Connection, site: str | None = None, last: int = 5) -> dict[str, list[dict[str, Any]]]:
+    """Per site, its ``last`` runs, newest first: counts, finish reason and
+    the drift report (``extensions/drift.py``), with a verdict each."""
+    if not _has(conn, RUNS):
+        return {}
+    columns = {row[1] for row in conn.execute(f"PRAGMA table_info({RUNS})")}
+    drift = "drift" if "drift" in columns else "NULL AS drift"
+    sql = (
+        f"SELECT id, site, spider, started_at, finished_at, finish_reason, items_new, items_updated,"
+        f" items_unchanged, dropped_by_reason, {drift} FROM {RUNS} WHERE site IS NOT NULL"
+    )
+    params: list[Any] = []
+    if site:
+        sql += " AND site = ?"
+        params.append(site)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for row in conn.execute(sql + " ORDER BY site, id DESC", params):
+        runs_of_site = result.setdefault(row["site"], [])
+        if len(runs_of_site) >= last:
+            continue
+        run = dict(row)
+        run["drift"] = json.loads(run["drift"]) if run["drift"] else None
+        run["dropped_by_reason"] = json.loads(run["dropped_by_reason"]) if run["dropped_by_reason"] else {}
+        run["verdict"] = _verdict(run)
+        runs_of_site.append(run)
+    return result
+
+
+def _verdict(run: dict[str, Any]) -> str:
+    reason = run["finish_reason"]
+    if reason is None:
+        return "running" if run["finished_at"] is None else "failed"
+    if run["drift"] and run["drift"].get("drifted"):
+        return "drifted"
+    if reason not in COMPLETED and not reason.startswith("closespider_"):
+        return "failed"
+    return "ok"

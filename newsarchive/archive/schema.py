@@ -131,6 +131,8 @@ TABLES: dict[str, dict] = {
             "dropped_by_reason": str,
             "errors": int,
             "stats": str,
+            "drift": str,
+            "drifted": int,
         },
         "pk": "id",
         "not_null": set(),

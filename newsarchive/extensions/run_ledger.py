@@ -15,6 +15,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from newsarchive.archive import ArchiveBusy, archive_for
+from newsarchive.extensions.drift import STATS_KEY as DRIFT_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ def ledger_fields(stats: dict, reason: str) -> dict:
     if isinstance(started, datetime):
         stats = {**stats, "elapsed_seconds": (datetime.now(timezone.utc) - started).total_seconds()}
     dropped = {key[len(DROP_PREFIX) :]: value for key, value in stats.items() if key.startswith(DROP_PREFIX)}
+    drift = stats.get(DRIFT_KEY)
     if stats.get("newsarchive/dedupe/in_run"):
         dropped["duplicate_in_run"] = stats["newsarchive/dedupe/in_run"]
     return {
@@ -41,6 +43,8 @@ def ledger_fields(stats: dict, reason: str) -> dict:
         "items_unchanged": stats.get("newsarchive/store/unchanged", 0),
         "dropped_by_reason": dropped,
         "errors": stats.get("log_count/ERROR", 0),
+        "drift": drift,
+        "drifted": int(bool(drift and drift.get("drifted"))) if drift is not None else None,
         "stats": json.loads(json.dumps(stats, default=str)),
     }
 
@@ -74,7 +78,7 @@ class RunLedger:
         fields = ledger_fields(self.crawler.stats.get_stats(), reason)
         self.archive.finish_run(self.run_id, **fields)
         logger.info(
-            "Run %d finished (%s): %d requests, %d new, %d updated, %d unchanged, dropped %s",
+            "Run %d finished (%s): %d requests, %d new, %d updated, %d unchanged, dropped %s%s",
             self.run_id,
             reason,
             fields["requests"],
@@ -82,4 +86,5 @@ class RunLedger:
             fields["items_updated"],
             fields["items_unchanged"],
             fields["dropped_by_reason"] or "none",
+            "; the site DRIFTED (see newsarchive health)" if fields["drifted"] else "",
         )

@@ -53,8 +53,10 @@ def test_show_story_with_aliases_and_revisions(fixture_archive):
     assert result.output.startswith("Biden Administration Privately Asks US Banks to Keep Working with Russia\n")
     assert "http://islamtimes.org/en/doc/news/1023425/?utm_source=dlvr.it&utm_medium=twitter" in result.output
     assert "revisions: 0" in result.output
+    assert "field sources: story_code url, url site, title site, lead site, body site, published site" in result.output
     story = json.loads(run("show", "1023423", "--db", fixture_archive, "--json").output)
     assert story["story_code"] == "1023423" and story["tags"][0] == "North Korea" and story["revisions"] == []
+    assert story["field_sources"]["body"] == "site" and story["field_sources"]["tags"] == "meta"
     missing = run("show", "999", "--db", fixture_archive)
     assert missing.exit_code == 1 and "no story 999" in missing.output
 
