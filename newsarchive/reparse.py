@@ -20,7 +20,6 @@ from newsarchive.pipelines.dates import NormalizeDatesPipeline
 from newsarchive.pipelines.sidebar import StripSidebarPipeline
 from newsarchive.sites import SITES, get_site, resolve_site
 from newsarchive.sites.base import Site, host
-from newsarchive.sites.generic import generic_story_code
 from newsarchive.sites.page import Page, PageRejected
 
 logger = logging.getLogger(__name__)
@@ -51,10 +50,7 @@ def story_captures(
             site_url = candidate.site_url(capture.url, capture.info.get("fetch_origin"))
             if not candidate.is_site_host(host(site_url)):
                 continue
-            if candidate.article_paths:
-                code = candidate.story_code(site_url)
-            else:
-                code = generic_story_code(site_url)  # as the news spider keys it
+            code = candidate.story_code(site_url)  # as the spiders key it
             if code:
                 break
         else:

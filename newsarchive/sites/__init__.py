@@ -48,7 +48,7 @@ def generic_site(url: str) -> Site:
         timezone="UTC",
         editions=("",),
         default_edition="",
-        article_paths=(),
+        url_forms=(),
         parser=GenericParser,
     )
 

@@ -11,54 +11,55 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
-#: Query parameters that only track where a click came from.
-TRACKING_PARAMS = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|mc_cid|mc_eid|ref_src)$", re.I)
-
-#: A story code longer than this is not an id but garbage.
-MAX_STORY_CODE_DIGITS = 15
-
-
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+from newsarchive.sites.urls import (  # noqa: F401  (re-exported: the URL helpers' old home)
+    MAX_STORY_CODE_DIGITS,
+    TRACKING_PARAMS,
+    generic_story_code,
+    host,
+    normalize_story_code,
+    normalize_url,
+    origin,
+    strip_tracking,
+)
 
 
-def strip_tracking(query: str) -> str:
-    pairs = parse_qsl(query, keep_blank_values=True)
-    return urlencode([(k, v) for k, v in pairs if not TRACKING_PARAMS.match(k)])
+@dataclass(frozen=True)
+class UrlForm:
+    """One form of the site's story URLs: a path pattern naming the group
+    ``id`` (and maybe ``lang``, ``kind``, ``rest``), and the template of the
+    canonical path of a story matched by it (None: the path as found)."""
 
+    pattern: re.Pattern
+    canonical: str | None = None
 
-def normalize_story_code(raw: str | None) -> str | None:
-    """Digits only, without leading zeros; None for anything else."""
-    if raw is None:
-        return None
-    raw = raw.strip()
-    if not raw.isascii() or not raw.isdigit():
-        return None
-    code = raw.lstrip("0")
-    if not code or len(code) > MAX_STORY_CODE_DIGITS:
-        return None
-    return code
+    def canonical_path(self, groups: dict[str, str | None], path: str) -> str:
+        if self.canonical is None:
+            return path
+        filled = self.canonical.format_map({name: value or "" for name, value in groups.items()})
+        filled = re.sub(r"/{2,}", "/", filled)
+        # An empty {rest} at the end leaves no trailing slash unless the template has one.
+        return filled if self.canonical.endswith("/") else (filled.rstrip("/") or "/")
 
 
 @dataclass(frozen=True)
 class ArticleUrl:
-    """An article URL taken apart."""
+    """A story URL taken apart."""
 
+    #: The edition ("" when the site's URLs do not say).
     language: str
-    kind: str
+    #: The URL's kind of story (news, article, video, ...), when the URL says.
+    kind: str | None
     story_code: str
-    #: Everything after the id: slug, gallery photo number, ``print``.
+    #: Everything after the id: slug, gallery photo number.
     rest: str
-    old_form: bool
+    #: Which of the site's URL forms matched (0: the newest, preferred).
+    form: int
+    #: The story's canonical path.
+    canonical_path: str
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,9 @@ class Site:
     timezone: str
     editions: tuple[str, ...]
     default_edition: str
-    #: Article path forms. Each must name the groups ``lang``, ``kind``
-    #: and ``id``, and may name ``rest``.
-    article_paths: tuple[re.Pattern, ...]
+    #: Story URL forms (newest first); none: the generic rule of ``urls``
+    #: (an id in the path, else a hash of the URL) for URLs that look like stories.
+    url_forms: tuple[UrlForm, ...]
     #: Start points per edition, as path templates with ``{lang}``.
     feed_paths: tuple[str, ...] = ()
     listing_paths: tuple[str, ...] = ()
@@ -85,6 +86,9 @@ class Site:
     lead_prefixes: tuple[str, ...] = ()
     #: The page parser class (see ``engine.Parser``).
     parser: Any = None
+    #: Path endings that show another version of a story's page (``/print``,
+    #: ``/amp``): removed before a URL is matched, fetched or made canonical.
+    variants: tuple[re.Pattern, ...] = ()
     #: Encodings to try, in order, for a page whose declared encoding does
     #: not decode it (or that declares none and is not UTF-8).
     fallback_encodings: tuple[str, ...] = ()
@@ -97,48 +101,61 @@ class Site:
     def is_site_host(self, hostname: str) -> bool:
         return hostname.lower() in self.hosts
 
-    def parse_article_url(self, url: str) -> ArticleUrl | None:
-        parts = urlsplit(url)
-        for pattern in self.article_paths:
-            match = pattern.match(parts.path)
+    def without_variants(self, path: str) -> str:
+        for variant in self.variants:
+            path = variant.sub("", path)
+        return path or "/"
+
+    def article_url(self, url: str, from_index: bool = False) -> ArticleUrl | None:
+        """``url`` taken apart if it is a story's URL (the one story-code rule
+        of the spiders, pagination, reparse and parsers). ``from_index``: a
+        feed or a sitemap listed it, which the generic rule takes as proof."""
+        if not self.url_forms:
+            code = generic_story_code(url, from_index)
+            if code is None:
+                return None
+            path = urlsplit(normalize_url(url)).path
+            return ArticleUrl(self.default_edition, None, code, "", 0, path)
+        path = self.without_variants(urlsplit(url).path)
+        for form_index, form in enumerate(self.url_forms):
+            match = form.pattern.match(path)
             if match is None:
                 continue
             code = normalize_story_code(match.group("id"))
             if code is None:
                 return None
-            groups = match.groupdict()
+            groups = {**match.groupdict(), "id": code}
             return ArticleUrl(
-                language=groups["lang"],
-                kind=groups["kind"],
+                language=groups.get("lang") or self.default_edition,
+                kind=groups.get("kind"),
                 story_code=code,
                 rest=(groups.get("rest") or "").strip("/"),
-                old_form=bool(groups.get("old")),
+                form=form_index,
+                canonical_path=form.canonical_path(groups, path),
             )
         return None
 
-    def story_code(self, url: str) -> str | None:
-        parsed = self.parse_article_url(url)
+    # The name spiders and tests have known it by.
+    parse_article_url = article_url
+
+    def story_code(self, url: str, from_index: bool = False) -> str | None:
+        parsed = self.article_url(url, from_index)
         return parsed.story_code if parsed else None
 
     def canonical_url(self, url: str) -> str | None:
-        """The story's URL on the canonical host: no print suffix, no query."""
-        parsed = self.parse_article_url(url)
+        """The story's URL on the canonical host, in its form's canonical
+        path: no variant suffix, no query."""
+        parsed = self.article_url(url)
         if parsed is None:
             return None
-        rest = re.sub(r"(^|/)print$", "", parsed.rest).strip("/")
-        path = f"/{parsed.language}/{parsed.kind}/{parsed.story_code}"
-        if parsed.old_form:
-            path = f"/{parsed.language}/doc/{parsed.kind}/{parsed.story_code}/"
-        elif rest:
-            path = f"{path}/{rest}"
-        return safe_url_string(self.canonical_origin + path)
+        return safe_url_string(self.canonical_origin + parsed.canonical_path)
 
     def fetch_url(self, url: str, fetch_origin: str | None = None) -> str:
-        """The URL to request for ``url``: the article page itself (not its
-        print version), without tracking parameters, on ``fetch_origin``
+        """The URL to request for ``url``: the story's page itself (not a
+        variant of it), without tracking parameters, on ``fetch_origin``
         (the canonical host, or a mirror of the site)."""
         parts = urlsplit(safe_url_string(url))
-        path = re.sub(r"/print/?$", "", parts.path) if self.parse_article_url(url) else parts.path
+        path = self.without_variants(parts.path) if self.url_forms and self.article_url(url) else parts.path
         base = urlsplit(fetch_origin or self.canonical_origin)
         return urlunsplit((base.scheme, base.netloc, path, strip_tracking(parts.query), ""))
 

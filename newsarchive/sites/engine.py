@@ -33,7 +33,7 @@ from parsel.csstranslator import css2xpath
 from w3lib.url import safe_url_string
 
 from newsarchive.items import ArticleItem
-from newsarchive.sites.base import normalize_story_code, origin
+from newsarchive.sites.urls import normalize_story_code, normalize_url, origin, same_site, url_story_code
 from newsarchive.sites.metadata import PageMetadata
 from newsarchive.sites.page import Page, PageRejected, looks_binary
 from newsarchive.sites.text import (
@@ -247,9 +247,8 @@ class Parser:
     @property
     def rule_fields(self) -> frozenset[str]:
         """Fields this parser has rules of its own for: a fallback there is drift."""
-        return frozenset(
-            f for f in FIELDS if f != "story_code" and (getattr(self, f"site_{f}", None) or getattr(self, f, None))
-        )
+        own = {"url", "language"} if self.site.url_forms else set()
+        return frozenset(f for f in FIELDS if isinstance(getattr(self, f, None), tuple) and getattr(self, f)) | own
 
     # -- the page ------------------------------------------------------------
 
@@ -296,12 +295,41 @@ class Parser:
         item.field_sources = {f: x.sources[f] for f in FIELDS if f in x.sources}
         return item
 
+    def site_url(self, x: Extraction) -> str | None:
+        """With URL rules: the story's canonical URL, from the page's
+        canonical link, its og:url or its own URL, whichever has the story's
+        code in the site's newest URL form."""
+        if not self.site.url_forms:
+            return None
+        code = x.get("story_code")
+        best = None
+        for candidate in (
+            select_first(x.page, 'link[rel="canonical"]::attr(href)'),
+            select_first(x.page, 'meta[property="og:url"]::attr(content)'),
+            x.url,
+        ):
+            if not candidate:
+                continue
+            parsed = self.site.article_url(urljoin(x.url, candidate.strip()))
+            if parsed is not None and parsed.story_code == code and (best is None or parsed.form < best.form):
+                best = parsed
+        if best is None:
+            return safe_url_string(x.url)
+        return safe_url_string(self.site.canonical_origin + best.canonical_path)
+
+    def site_language(self, x: Extraction) -> str | None:
+        """The edition the story's URL names."""
+        parsed = self.site.article_url(x.get("url") or x.url) or self.site.article_url(x.url)
+        return parsed.language if parsed and self.site.url_forms else None
+
     def check_article(self, x: Extraction) -> None:
         """Raise :class:`PageRejected` for a page that is not an article
         although it has a body (a site's URL rules already say it is one)."""
 
     def kind(self, x: Extraction) -> str | None:
-        return "article"
+        """The kind of story the URL names (news, video, ...), else "article"."""
+        parsed = self.site.article_url(x.get("url") or x.url) or self.site.article_url(x.url)
+        return (parsed.kind if parsed else None) or "article"
 
     # -- sources -------------------------------------------------------------
 
@@ -309,9 +337,7 @@ class Parser:
         """(source, thunk) for each of ``field``'s sources, in order."""
         if field == "story_code":
             yield "url", lambda: self.site.story_code(x.url)
-            if not self.site.article_paths:
-                from newsarchive.sites.generic import url_story_code
-
+            if not self.site.url_forms:
                 # No URL rules: the id in the canonical URL, else its hash (as discovery keys it).
                 yield "url", lambda: url_story_code(x.get("url"))
         own = getattr(self, f"site_{field}", None)
@@ -380,7 +406,7 @@ class Parser:
         if not value:
             return None
         if field == "story_code":
-            if source == "url" and not self.site.article_paths:
+            if source == "url" and not self.site.url_forms:
                 return value  # the generic rule's own id or hash
             return normalize_story_code(value)
         if field == "url":
@@ -402,8 +428,6 @@ class Parser:
     def canonical(self, candidate: str, x: Extraction) -> str | None:
         """The story's canonical URL from a candidate (rel=canonical, og:url,
         the page's URL), or None when the candidate is not this story's."""
-        from newsarchive.sites.generic import normalize_url, same_site
-
         candidate = normalize_url(urljoin(x.url, candidate.strip()))
         return candidate if same_site(candidate, x.url) else None
 
@@ -569,8 +593,6 @@ class Parser:
 
     def headline_links(self, x: Extraction) -> list[dict]:
         """The page's links to other stories of the site with headline-long text."""
-        from newsarchive.sites.generic import same_site
-
         own = x.get("url")
         code_here = x.get("story_code")
         links: dict[str, dict] = {}

@@ -10,67 +10,21 @@ headlines through now and then; the page's other article links go into
 
 from __future__ import annotations
 
-import hashlib
-import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-from w3lib.url import safe_url_string
-
-from newsarchive.sites.base import host, strip_tracking
 from newsarchive.sites.engine import HEADLINE_WORDS, MAX_RELATED, Extraction, Parser, select
 from newsarchive.sites.page import PageRejected
 from newsarchive.sites.text import clean_ws
-
-#: A numeric id in a URL path: 5 digits or more, not a date.
-PATH_ID = re.compile(r"(?<![0-9])([0-9]{5,20})(?![0-9])")
-DATE_LIKE = re.compile(r"(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
-NOT_ARTICLE_PATH = re.compile(
-    r"/(tags?|topics?|category|categories|section|author|authors|search|page|login|register|account|"
-    r"subscribe|newsletter|about|contact|privacy|terms|feed|rss|sitemap)(/|$)|\.(jpe?g|png|gif|webp|svg|pdf|"
-    r"css|js|xml|json|mp3|mp4|zip)$",
-    re.I,
+from newsarchive.sites.urls import (  # noqa: F401  (re-exported: the generic URL rule's old home)
+    generic_story_code,
+    looks_like_article_url,
+    normalize_url,
+    same_site,
+    url_story_code,
 )
+
 #: A page with no article metadata needs this much text to be taken for one.
 MIN_UNDECLARED_ARTICLE = 500
-
-
-def normalize_url(url: str) -> str:
-    parts = urlsplit(safe_url_string(url))
-    query = strip_tracking(parts.query)
-    path = parts.path or "/"
-    return f"{parts.scheme}://{parts.netloc.lower()}{path}" + (f"?{query}" if query else "")
-
-
-def url_story_code(url: str) -> str:
-    """The site's id when the URL carries one, else a stable hash of the URL."""
-    path = urlsplit(url).path
-    ids = [m.group(1) for m in PATH_ID.finditer(path) if not (len(m.group(1)) == 8 and DATE_LIKE.fullmatch(m.group(1)))]
-    if ids:
-        return ids[-1].lstrip("0") or "0"
-    return "u" + hashlib.sha1(normalize_url(url).encode()).hexdigest()[:16]
-
-
-def generic_story_code(url: str, from_index: bool = False) -> str | None:
-    """The story code of a URL of a site without URL rules, or None when the
-    URL does not look like a story's (``from_index``: a feed or a sitemap
-    listed it, so it is one whatever it looks like)."""
-    if not from_index and not looks_like_article_url(url):
-        return None
-    return url_story_code(normalize_url(url))
-
-
-def looks_like_article_url(url: str) -> bool:
-    """A guess from the URL alone, for links found on listing pages."""
-    path = urlsplit(url).path
-    if not path or path == "/" or NOT_ARTICLE_PATH.search(path):
-        return False
-    segments = [s for s in path.split("/") if s]
-    last = segments[-1] if segments else ""
-    return bool(PATH_ID.search(path)) or last.count("-") >= 3 or (len(segments) >= 3 and len(last) > 12)
-
-
-def same_site(a: str, b: str) -> bool:
-    return host(a).removeprefix("www.") == host(b).removeprefix("www.")
 
 
 class GenericParser(Parser):
@@ -89,9 +43,6 @@ class GenericParser(Parser):
     @property
     def rule_fields(self) -> frozenset[str]:
         return frozenset({"body"}) if self.body else frozenset()
-
-    def kind(self, x: Extraction) -> str | None:
-        return "article"
 
     def check_article(self, x: Extraction) -> None:
         if not x.meta.is_article and sum(map(len, x.get("body"))) < MIN_UNDECLARED_ARTICLE:

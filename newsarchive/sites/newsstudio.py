@@ -7,11 +7,7 @@ text patterns and its main text (see ``engine``).
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
-from w3lib.url import safe_url_string
-
-from newsarchive.sites.engine import Extraction, Parser, select_first, text_list
+from newsarchive.sites.engine import Extraction, Parser, text_list
 from newsarchive.sites.page import PageRejected, looks_binary
 
 __all__ = ["NewsStudioParser", "PageRejected", "looks_binary"]
@@ -50,32 +46,3 @@ class NewsStudioParser(Parser):
     def site_section(self, x: Extraction) -> str | None:
         names = text_list(x.page, self.section)
         return names[-1] if len(names) > 1 else None  # the first is Home
-
-    def site_url(self, x: Extraction) -> str | None:
-        """The story's URL on the canonical host, in its newest form."""
-        code = x.get("story_code")
-        candidates = (
-            select_first(x.page, 'link[rel="canonical"]::attr(href)'),
-            select_first(x.page, 'meta[property="og:url"]::attr(content)'),
-            x.url,
-        )
-        fallback = None
-        for candidate in candidates:
-            if not candidate:
-                continue
-            candidate = urljoin(x.url, candidate.strip())
-            if self.site.story_code(candidate) != code:
-                continue
-            canonical = self.site.canonical_url(candidate)
-            if canonical and "/doc/" not in canonical:
-                return canonical
-            fallback = fallback or canonical
-        return fallback or safe_url_string(x.url)
-
-    def site_language(self, x: Extraction) -> str | None:
-        parsed = self.site.parse_article_url(x.get("url")) or self.site.parse_article_url(x.url)
-        return parsed.language if parsed else None
-
-    def kind(self, x: Extraction) -> str | None:
-        parsed = self.site.parse_article_url(x.get("url")) or self.site.parse_article_url(x.url)
-        return parsed.kind if parsed else None

@@ -15,13 +15,19 @@ Fields::
     editions, default_edition   language editions, e.g. ["en", "ur"], "en"
     feeds, listings, sitemaps   start points, paths with {lang}
     title_suffixes, lead_prefixes, fallback_encodings, publisher_names
-    [story_code] paths   URL path regexes naming groups id (and lang, kind, rest, old)
+    [story_code]         the site's story URLs (none: the generic rule, see ``urls``):
+      paths              path regexes, newest form first, naming the group id (and lang
+                         when the site has several editions; kind, rest if useful)
+      canonical          per path, the template of a story's canonical path from the
+                         groups, e.g. "/{lang}/{kind}/{id}/{rest}" (default: the path as found)
+      variants           path endings of other versions of a story's page, e.g. '/print/?$'
     [selectors]          per-field CSS selectors, most specific first, replacing the parser's
 """
 
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -30,7 +36,7 @@ from urllib.parse import urlsplit
 from cssselect import GenericTranslator, SelectorError
 from dateutil import tz
 
-from newsarchive.sites.base import Site
+from newsarchive.sites.base import Site, UrlForm
 
 PACKAGE_PROFILES = Path(__file__).resolve().parent / "profiles"
 
@@ -39,6 +45,7 @@ STRING_LISTS = (
     "fallback_encodings", "publisher_names",
 )
 KNOWN = {"name", "parser", "canonical_origin", "timezone", "default_edition", "story_code", "selectors", *STRING_LISTS}
+STORY_CODE_KEYS = {"paths", "canonical", "variants"}
 
 
 class ProfileError(ValueError):
@@ -85,18 +92,7 @@ def build_site(data: dict, where: str) -> Site:
     default_edition = data.get("default_edition", editions[0])
     if default_edition not in editions:
         raise ProfileError(f"{where}: default_edition {default_edition!r} is not one of editions")
-    paths = []
-    story_code = data.get("story_code", {})
-    if not isinstance(story_code, dict):
-        raise ProfileError(f"{where}: story_code must be a table with paths")
-    for index, pattern in enumerate(_string_list(where, "story_code.paths", story_code.get("paths", []))):
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise ProfileError(f"{where}: story_code.paths[{index}]: {exc}") from None
-        if "id" not in compiled.groupindex:
-            raise ProfileError(f"{where}: story_code.paths[{index}] must name a group (?P<id>...)")
-        paths.append(compiled)
+    url_forms, variants = _url_rules(data.get("story_code", {}), where, editions)
     selectors = data.get("selectors", {})
     if not isinstance(selectors, dict):
         raise ProfileError(f"{where}: selectors must be a table")
@@ -116,7 +112,8 @@ def build_site(data: dict, where: str) -> Site:
         timezone=zone,
         editions=editions,
         default_edition=default_edition,
-        article_paths=tuple(paths),
+        url_forms=url_forms,
+        variants=variants,
         feed_paths=lists["feeds"],
         listing_paths=lists["listings"],
         sitemap_paths=lists["sitemaps"],
@@ -127,6 +124,55 @@ def build_site(data: dict, where: str) -> Site:
         selectors={k: tuple(v) for k, v in selectors.items()},
         extra={"publisher_names": lists["publisher_names"]},
     )
+
+
+def _compile(where: str, field: str, pattern: str) -> re.Pattern:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ProfileError(f"{where}: {field}: {exc}") from None
+
+
+def _url_rules(story_code, where: str, editions: tuple[str, ...]) -> tuple[tuple[UrlForm, ...], tuple[re.Pattern, ...]]:
+    """The story URL forms and variants of a profile's [story_code] table,
+    checked for what the code needs of them."""
+    if not isinstance(story_code, dict):
+        raise ProfileError(f"{where}: story_code must be a table with paths")
+    unknown = set(story_code) - STORY_CODE_KEYS
+    if unknown:
+        raise ProfileError(f"{where}: unknown field story_code.{sorted(unknown)[0]}")
+    paths = _string_list(where, "story_code.paths", story_code.get("paths", []))
+    templates = _string_list(where, "story_code.canonical", story_code.get("canonical", []))
+    if templates and len(templates) != len(paths):
+        raise ProfileError(f"{where}: story_code.canonical needs one template per path ({len(paths)}), not {len(templates)}")
+    forms = []
+    for index, pattern in enumerate(paths):
+        field = f"story_code.paths[{index}]"
+        compiled = _compile(where, field, pattern)
+        if "id" not in compiled.groupindex:
+            raise ProfileError(f"{where}: {field} must name a group (?P<id>...)")
+        if len([e for e in editions if e]) > 1 and "lang" not in compiled.groupindex:
+            raise ProfileError(f"{where}: {field} must name a group (?P<lang>...): the profile has several editions")
+        template = templates[index] if templates else None
+        if template is not None:
+            if not template.startswith("/"):
+                raise ProfileError(f"{where}: story_code.canonical[{index}] must be a path starting with /")
+            try:
+                names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+            except ValueError as exc:
+                raise ProfileError(f"{where}: story_code.canonical[{index}]: {exc}") from None
+            missing = names - set(compiled.groupindex)
+            if missing:
+                raise ProfileError(
+                    f"{where}: story_code.canonical[{index}] uses {{{sorted(missing)[0]}}},"
+                    f" which story_code.paths[{index}] does not name"
+                )
+        forms.append(UrlForm(compiled, template))
+    variants = tuple(
+        _compile(where, f"story_code.variants[{index}]", pattern)
+        for index, pattern in enumerate(_string_list(where, "story_code.variants", story_code.get("variants", [])))
+    )
+    return tuple(forms), variants
 
 
 def load_profile(path: str | Path) -> Site:

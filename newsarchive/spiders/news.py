@@ -12,8 +12,6 @@ URL.
 from __future__ import annotations
 
 from newsarchive.sites import register_profiles, resolve_site
-from newsarchive.sites.base import ArticleUrl, host
-from newsarchive.sites.generic import generic_story_code, looks_like_article_url
 from newsarchive.spiders.site_spider import SiteSpider, _split
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "text/xml", "application/xml")
@@ -43,21 +41,13 @@ class NewsSpider(SiteSpider):
 
     @property
     def generic(self) -> bool:
-        return not self.site.article_paths
-
-    def article_url(self, site_url: str, from_index: bool = False) -> ArticleUrl | None:
-        if not self.generic:
-            return super().article_url(site_url, from_index)
-        if not self.site.is_site_host(host(site_url)):
-            return None
-        code = generic_story_code(site_url, from_index)
-        return ArticleUrl(language="", kind="article", story_code=code, rest="", old_form=False) if code else None
+        return not self.site.url_forms
 
     def parse(self, response):
         if response.url.endswith("/robots.txt"):
             yield from self.parse_robots(response)
         elif self.generic and getattr(response, "text", None) is not None and "<html" in response.text[:2000].lower():
-            if looks_like_article_url(self.site_url(response.url)):
+            if self.site.story_code(self.site_url(response.url)):
                 response.meta.setdefault("found_url", self.site_url(response.url))
                 yield from self.parse_article(response)
             else:

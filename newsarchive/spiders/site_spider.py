@@ -169,7 +169,7 @@ class SiteSpider(scrapy.Spider):
     def article_url(self, site_url: str, from_index: bool = False) -> ArticleUrl | None:
         """``site_url`` taken apart if it is a story's URL. ``from_index``:
         it was listed in a feed or a sitemap."""
-        return self.site.parse_article_url(site_url)
+        return self.site.article_url(site_url, from_index)
 
     def follow_article(self, url: str, from_index: bool = False):
         """A request for the story ``url`` leads to, an alias if the story

@@ -53,6 +53,16 @@ def test_minimal_profile_is_a_generic_site(tmp_path):
         ('name = "Bad Name"\ncanonical_origin = "https://x.org"', "name 'Bad Name' must be lowercase"),
         ('name = "x"\ncanonical_origin = "x.org/news"', "canonical_origin must be like https://"),
         ('name = "x" canonical', "not valid TOML"),
+        (MINIMAL + 'editions = ["en", "fr"]\n[story_code]\npaths = ["^/news/(?P<id>\\\\d+)"]',
+         "story_code.paths[0] must name a group (?P<lang>...): the profile has several editions"),
+        (MINIMAL + '[story_code]\npaths = ["^/news/(?P<id>\\\\d+)"]\ncanonical = ["/{lang}/{id}"]',
+         "story_code.canonical[0] uses {lang}, which story_code.paths[0] does not name"),
+        (MINIMAL + '[story_code]\npaths = ["^/news/(?P<id>\\\\d+)"]\ncanonical = ["/a/{id}", "/b/{id}"]',
+         "story_code.canonical needs one template per path (1), not 2"),
+        (MINIMAL + '[story_code]\npaths = ["^/n/(?P<id>\\\\d+)"]\ncanonical = ["news/{id}"]',
+         "story_code.canonical[0] must be a path starting with /"),
+        (MINIMAL + '[story_code]\npaths = ["^/n/(?P<id>\\\\d+)"]\nvariants = ["(amp"]', "story_code.variants[0]:"),
+        (MINIMAL + '[story_code]\npath = ["^/n/(?P<id>\\\\d+)"]', "unknown field story_code.path"),
     ],
 )
 def test_bad_profile_gets_a_clear_error_naming_the_field(tmp_path, text, message):
@@ -60,6 +70,35 @@ def test_bad_profile_gets_a_clear_error_naming_the_field(tmp_path, text, message
     with pytest.raises(ProfileError) as error:
         load_profile(path)
     assert str(error.value).startswith(str(path)) and message in str(error.value)
+
+
+def test_url_rules_come_from_the_profile(tmp_path):
+    """A site whose story URLs name neither edition nor kind: codes, canonical
+    URLs and variants all come from its profile."""
+    site = load_profile(write(tmp_path, MINIMAL + """
+[story_code]
+paths = ['^/(?P<section>[a-z]+)/(?P<id>\\d{6,})(?:-(?P<slug>[a-z0-9-]+))?$']
+canonical = ["/{section}/{id}-{slug}"]
+variants = ['/amp/?$', '/print/?$']
+"""))
+    assert site.story_code("https://www.example.com/world/123456-big-news") == "123456"
+    assert site.story_code("https://www.example.com/world/123456-big-news/amp") == "123456"
+    assert site.canonical_url("https://www.example.com/world/0123456-big-news/print?utm_source=x") == (
+        "https://www.example.com/world/123456-big-news")
+    assert site.fetch_url("https://www.example.com/world/123456-big-news/amp?utm_source=x&page=1") == (
+        "https://www.example.com/world/123456-big-news?page=1")
+    parsed = site.article_url("https://www.example.com/world/123456-big-news")
+    assert (parsed.language, parsed.kind, parsed.form) == ("", None, 0)
+    assert site.story_code("https://www.example.com/world/") is None
+
+
+def test_a_site_without_url_rules_uses_the_generic_rule(tmp_path):
+    site = load_profile(write(tmp_path, MINIMAL))
+    assert site.story_code("https://www.example.com/2024/05/14/storm-hits-the-coast-hard") == (
+        site.story_code("https://www.example.com/2024/05/14/storm-hits-the-coast-hard?utm_source=x"))
+    assert site.story_code("https://www.example.com/news/world/article-4411223") == "4411223"
+    assert site.story_code("https://www.example.com/tag/storm") is None
+    assert site.story_code("https://www.example.com/tag/storm", from_index=True) is not None
 
 
 def test_selectors_replace_the_parsers_own(tmp_path):
