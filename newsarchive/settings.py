@@ -38,6 +38,8 @@ NEWSARCHIVE_REPLAY = os.environ.get("NEWSARCHIVE_REPLAY", "")
 NEWSARCHIVE_PROFILES = os.environ.get("NEWSARCHIVE_PROFILES", "")
 #: Per-site time zone overrides, e.g. {"islamtimes": "Asia/Tehran"}.
 NEWSARCHIVE_TIMEZONES = {}
+#: The "already archived?" decision of discovery (see discovery/known.py).
+NEWSARCHIVE_KNOWN_STORIES = "newsarchive.discovery.known.KnownStories"
 #: Record each crawl in the runs table.
 NEWSARCHIVE_LEDGER_ENABLED = True
 
@@ -86,6 +88,11 @@ DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 2
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's, raising refusals of a type of their own (see discovery/failures.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsarchive.discovery.failures.RobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newsarchive.discovery.failures.RedirectMiddleware": 600,
     # Before RetryMiddleware (550) on the way back: slow down as asked first.
     "newsarchive.politeness.retry_after.RetryAfterMiddleware": 560,
     # Closest to the network: records what the server sent, before

@@ -15,9 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
-from newsarchive.sites.urls import (  # noqa: F401  (re-exported: the URL helpers' old home)
-    MAX_STORY_CODE_DIGITS,
-    TRACKING_PARAMS,
+from newsarchive.sites.urls import (  # noqa: F401  (host, origin: re-exported for the spiders)
     generic_story_code,
     host,
     normalize_story_code,

@@ -16,7 +16,6 @@ from newsarchive.sites.engine import HEADLINE_WORDS, MAX_RELATED, Extraction, Pa
 from newsarchive.sites.page import PageRejected
 from newsarchive.sites.text import clean_ws
 from newsarchive.sites.urls import (  # noqa: F401  (re-exported: the generic URL rule's old home)
-    generic_story_code,
     looks_like_article_url,
     normalize_url,
     same_site,

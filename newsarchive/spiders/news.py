@@ -11,6 +11,7 @@ URL.
 
 from __future__ import annotations
 
+from newsarchive.discovery.feeds import robots_sitemaps
 from newsarchive.sites import register_profiles, resolve_site
 from newsarchive.spiders.site_spider import SiteSpider, _split
 
@@ -56,12 +57,9 @@ class NewsSpider(SiteSpider):
             yield from super().parse(response)
 
     def parse_robots(self, response):
-        for line in response.text.splitlines():
-            name, _, value = line.partition(":")
-            if name.strip().lower() == "sitemap" and value.strip():
-                url = response.urljoin(value.strip())
-                if self.is_ours(url):
-                    yield self.index_request(url)
+        for url in robots_sitemaps(response.body, response.url):
+            if self.is_ours(url):
+                yield self.index_request(url)
 
     def parse_listing(self, response):
         # Feeds the page announces are start points too.

@@ -21,36 +21,33 @@ Subclasses only name a :class:`~newsarchive.sites.base.Site`. Arguments
     before this day, instead of stopping at the first page with nothing new.
 ``backfill``
     ``1``: walk every listing page (a first full archive).
+
+The spider wires discovery together; its parts live in ``discovery/``:
+whether a story is already archived (``known``), what a feed or sitemap
+lists (``feeds``), where a listing goes on (``listings``), why a request
+failed (``failures``). Pages are parsed by the site's parser (``sites/``).
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import safe_url_string
 
-from newsarchive.archive import StoryState, archive_for, utc_now
+from newsarchive.archive import utc_now
+from newsarchive.discovery.failures import classify
+from newsarchive.discovery.feeds import FEED, SITEMAP, SITEMAP_INDEX, IndexUnreadable, looks_like_index, read_index
+from newsarchive.discovery.known import DEFAULT_RECHECK_DAYS, Verdict, known_stories
+from newsarchive.discovery.listings import listing_dates, next_page_candidates
 from newsarchive.items import PageDrop, StoryAlias
 from newsarchive.pipelines.dates import parse_day
-from newsarchive.sites.base import ArticleUrl, Site, host, origin
+from newsarchive.sites.base import Site, host, origin
 from newsarchive.sites.engine import FIELDS
 from newsarchive.sites.page import Page, PageRejected
-from newsarchive.sites.text import VISIBLE_DATE, clean_ws
 
 DEFAULT_MAX_PAGES = 10
-DEFAULT_RECHECK_DAYS = 2
-NEXT_TEXTS = frozenset(
-    {"next", "next page", "next »", "»", "›", "older", "older posts", "more", "بعدی", "اگلا", "التالي"}
-)
-PAGE_NUMBER = re.compile(r"(?:[?&](?:page|p|pageno|pi)=|/page/)(\d+)", re.I)
-#: Drops that will not change by fetching again: later runs skip the story.
-PERMANENT_DROPS = frozenset({"no_story_code", "no_body", "not_text", "gone", "robots_forbidden"})
-GONE_STATUSES = frozenset({404, 410})
 
 
 def _split(value) -> list[str]:
@@ -71,11 +68,6 @@ def _whole_number(name: str, value) -> int | None:
     if number < 0:
         raise ValueError(f"{name} must not be negative, not {value!r}")
     return number
-
-
-def looks_like_feed(response) -> bool:
-    head = response.body[:2048].lstrip().lower()
-    return head.startswith(b"<?xml") or b"<rss" in head or b"<feed" in head
 
 
 class SiteSpider(scrapy.Spider):
@@ -129,7 +121,13 @@ class SiteSpider(scrapy.Spider):
         self.new_codes: set[str] = set()
         self.alias_urls: set[str] = set()
         self.links_seen: set[str] = set()
-        self.started = datetime.now(timezone.utc)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        #: The "already archived?" decision (NEWSARCHIVE_KNOWN_STORIES).
+        spider.known = known_stories(crawler, spider.recheck)
+        return spider
 
     # -- URLs ---------------------------------------------------------------
 
@@ -142,34 +140,11 @@ class SiteSpider(scrapy.Spider):
     def _inc(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"newsarchive/{key}", count)
 
-    # -- what the archive knows ---------------------------------------------
-
-    @property
-    def archive(self):
-        return archive_for(self.crawler)
-
-    def due_for_recheck(self, state: StoryState) -> bool:
-        stamp = state.published or state.first_seen
-        if not stamp:
-            return True
-        try:
-            moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-        except ValueError:
-            return True
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        return self.started - moment <= self.recheck
-
     # -- discovery ----------------------------------------------------------
 
     async def start(self):
         for url in self.start_points:
             yield Request(url, callback=self.parse, dont_filter=True, meta={"listing_page": 1})
-
-    def article_url(self, site_url: str, from_index: bool = False) -> ArticleUrl | None:
-        """``site_url`` taken apart if it is a story's URL. ``from_index``:
-        it was listed in a feed or a sitemap."""
-        return self.site.article_url(site_url, from_index)
 
     def follow_article(self, url: str, from_index: bool = False):
         """A request for the story ``url`` leads to, an alias if the story
@@ -182,7 +157,7 @@ class SiteSpider(scrapy.Spider):
         if not self.is_ours(url):
             return None
         site_url = self.site_url(url)
-        parsed = self.article_url(site_url, from_index)
+        parsed = self.site.article_url(site_url, from_index)
         if parsed is None:
             return None
         if parsed.language not in self.editions:
@@ -193,23 +168,23 @@ class SiteSpider(scrapy.Spider):
         if first is not None:
             if site_url != first and site_url not in self.alias_urls:
                 self.alias_urls.add(site_url)
-                if not self.archive.has_alias(site_url):
+                if not self.known.knows_url(site_url):
                     self._inc("discovery/variant_urls")
                     return StoryAlias(site=self.site.name, story_code=code, url=site_url)
             return None
         self.met[code] = site_url
-        state = self.archive.story_state(self.site.name, code)
-        if state.archived:
-            if not self.due_for_recheck(state):
-                self._inc("discovery/skipped_archived")
-                if not self.archive.has_alias(site_url):
-                    self.alias_urls.add(site_url)
-                    return StoryAlias(site=self.site.name, story_code=code, url=site_url)
-                return None
-            self._inc("discovery/rechecked")
-        elif state.dropped_reason in PERMANENT_DROPS:
+        verdict = self.known.verdict(self.site.name, code)
+        if verdict is Verdict.ARCHIVED:
+            self._inc("discovery/skipped_archived")
+            if not self.known.knows_url(site_url):
+                self.alias_urls.add(site_url)
+                return StoryAlias(site=self.site.name, story_code=code, url=site_url)
+            return None
+        if verdict is Verdict.DROPPED:
             self._inc("discovery/skipped_dropped")
             return None
+        if verdict is Verdict.RECHECK:
+            self._inc("discovery/rechecked")
         else:
             self.new_codes.add(code)
             self._inc("discovery/articles")
@@ -224,51 +199,45 @@ class SiteSpider(scrapy.Spider):
         )
 
     def parse(self, response):
-        """Start points: an article, a feed or a listing, told apart by URL
-        and content rather than by the content type the server claims."""
+        """Start points: an article, a feed or sitemap (gzipped or not), or
+        a listing, told apart by URL and content rather than by the content
+        type the server claims."""
         if self.site.story_code(self.site_url(response.url)):
             response.meta.setdefault("found_url", self.site_url(response.url))
             yield from self.parse_article(response)
+        elif looks_like_index(response.body):
+            yield from self.parse_index(response)
         elif not isinstance(response, TextResponse):
             self._inc("dropped/not_text")
             self.logger.warning("Skipped %s: not a text page (%s)", response.url, type(response).__name__)
-        elif looks_like_feed(response):
-            yield from self.parse_feed(response)
         else:
             yield from self.parse_listing(response)
 
-    def parse_feed(self, response):
-        """RSS, Atom, sitemaps, sitemap indexes and news sitemaps."""
-        selector = scrapy.Selector(text=response.text, type="xml")
-        selector.remove_namespaces()
-        if selector.xpath("/sitemapindex"):
-            yield from self.parse_sitemap_index(response, selector)
+    def parse_index(self, response):
+        """RSS, Atom, sitemaps, sitemap indexes and news sitemaps. Of a
+        sitemap index, every sitemap when walking back (``since``,
+        ``backfill``), else the first ``max_pages`` (indexes list the newest
+        first)."""
+        try:
+            index = read_index(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE") or 2**30)
+        except IndexUnreadable as unreadable:
+            self._inc("index_unreadable")
+            self.logger.warning("Skipped %s: %s", response.url, unreadable)
             return
-        if selector.xpath("/urlset"):
-            self._inc("sitemaps")
-            links = selector.xpath("//url/loc/text()").getall()
-        else:
-            self._inc("feeds")
-            links = selector.xpath("//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href").getall()
-        if not links:
-            self.logger.warning("Feed %s lists no links", response.url)
-        for link in links:
-            followed = self.follow_article(response.urljoin(clean_ws(link)), from_index=True)
+        self._inc({SITEMAP_INDEX: "sitemap_indexes", SITEMAP: "sitemaps", FEED: "feeds"}[index.kind])
+        if not index.links:
+            self.logger.warning("%s lists no links", response.url)
+        if index.kind == SITEMAP_INDEX:
+            locations = index.links if self.max_pages is None else index.links[: self.max_pages]
+            for location in locations:
+                url = response.urljoin(location)
+                if self.is_ours(url):
+                    yield self.index_request(url)
+            return
+        for link in index.links:
+            followed = self.follow_article(response.urljoin(link), from_index=True)
             if followed is not None:
                 yield followed
-
-    def parse_sitemap_index(self, response, selector):
-        """Sitemaps of a sitemap index: all of them when walking back
-        (``since``, ``backfill``), else the first ``max_pages`` (indexes list
-        the newest first)."""
-        self._inc("sitemap_indexes")
-        locations = [clean_ws(loc) for loc in selector.xpath("//sitemap/loc/text()").getall()]
-        if self.max_pages is not None:
-            locations = locations[: self.max_pages]
-        for location in locations:
-            url = response.urljoin(location)
-            if self.is_ours(url):
-                yield self.index_request(url)
 
     def index_request(self, url: str) -> Request:
         """A request for a feed or a sitemap of the site (from its mirror, if any)."""
@@ -290,7 +259,7 @@ class SiteSpider(scrapy.Spider):
         if self.max_pages is not None and page >= self.max_pages:
             self.logger.info("Stopped at listing page %d of %s (max_pages)", page, response.url)
         elif self.since is not None:
-            days = [d for d in map(parse_day, self.listing_dates(response)) if d]
+            days = [d for d in map(parse_day, listing_dates(response)) if d]
             if days and max(days) < self.since.isoformat():
                 self.logger.info("Stopped at listing page %d: every story on it is older than %s", page, self.since)
             else:
@@ -304,23 +273,9 @@ class SiteSpider(scrapy.Spider):
     def listing_request(self, url: str, page: int) -> Request:
         return Request(url, callback=self.parse_listing, dont_filter=True, meta={"listing_page": page})
 
-    @staticmethod
-    def listing_dates(response) -> list[str]:
-        return [m.group(0) for text in response.css("body ::text").getall() for m in VISIBLE_DATE.finditer(text)]
-
     def next_page_url(self, response, page: int) -> str | None:
-        candidates = response.css('link[rel="next"]::attr(href), a[rel~="next"]::attr(href)').getall()
-        for link in response.css("a[href]"):
-            text = clean_ws(" ".join(link.css("::text").getall())).lower()
-            if text in NEXT_TEXTS or text == str(page + 1):
-                candidates.append(link.attrib["href"])
-        for href in response.css("a::attr(href)").getall():
-            number = PAGE_NUMBER.search(href)
-            if number and int(number.group(1)) == page + 1:
-                candidates.append(href)
-        for href in candidates:
-            url = response.urljoin(href.strip())
-            if url != response.url and self.is_ours(url) and not self.site.story_code(url):
+        for url in next_page_candidates(response, page):
+            if self.is_ours(url) and not self.site.story_code(self.site_url(url)):
                 return self.site.fetch_url(self.site_url(url), self.fetch_origin)
         return None
 
@@ -377,18 +332,8 @@ class SiteSpider(scrapy.Spider):
                 yield followed
 
     def article_failed(self, failure):
-        request = failure.request
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            if status in GONE_STATUSES:
-                yield self.drop(request, "gone", f"HTTP {status}")
-            else:
-                yield self.drop(request, f"http_{status}", f"HTTP {status}")
-        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
-            yield self.drop(request, "robots_forbidden", "disallowed by robots.txt")
-        elif failure.check(IgnoreRequest) and "redirect" in str(failure.value):
-            yield self.drop(request, "redirect_loop", str(failure.value))
-        elif failure.check(IgnoreRequest):
-            self.logger.info("Ignored %s: %s", request.url, failure.value)
+        classified = classify(failure)
+        if classified is None:
+            self.logger.info("Ignored %s: %s", failure.request.url, failure.value)
         else:
-            yield self.drop(request, "fetch_error", f"{failure.type.__name__}: {failure.value}")
+            yield self.drop(failure.request, *classified)
