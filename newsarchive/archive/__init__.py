@@ -121,6 +121,14 @@ class Archive:
         ).fetchone()
         return StoryState(archived=False, dropped_reason=drop[0] if drop else None)
 
+    def story_for_url(self, site: str, url: str) -> str | None:
+        """The story code a URL of the site led to before (from ``aliases``)."""
+        staged = self._aliases.get(url)
+        if staged is not None and staged["site"] == site:
+            return staged["story_code"]
+        row = self.db.execute(f"SELECT story_code FROM {ALIASES} WHERE url = ? AND site = ?", [url, site]).fetchone()
+        return row[0] if row else None
+
     def has_alias(self, url: str) -> bool:
         if url in self._aliases:
             return True

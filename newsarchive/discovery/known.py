@@ -4,7 +4,8 @@ fetched, fetched again to catch edits, or skipped?
 One component, configured by ``NEWSARCHIVE_KNOWN_STORIES`` (a class path),
 so that another store than the local archive (a state shared by distributed
 workers) can answer the same questions. A store offers
-``story_state(site, story_code) -> StoryState`` and ``has_alias(url)``.
+``story_state(site, story_code) -> StoryState``, ``has_alias(url)`` and
+``story_for_url(site, url)``.
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ class KnownStories:
         if state.dropped_reason in PERMANENT_DROPS:
             return Verdict.DROPPED
         return Verdict.NEW
+
+    def story_for_url(self, site: str, url: str) -> str | None:
+        """The story a URL led to before, for sites whose URLs do not carry
+        the story code (the page states it)."""
+        return self.store.story_for_url(site, url)
 
     def knows_url(self, url: str) -> bool:
         """The URL is already recorded as leading to its story."""

@@ -231,6 +231,11 @@ class Parser:
     #: Blocks listing other stories ("Featured Stories", "Related News").
     sidebar: tuple[str, ...] = ()
 
+    #: The story code is what the page states (a CMS's post ID), the URL's
+    #: only when it states none: discovery then asks the archive which story
+    #: a URL led to before, since the URL alone cannot say.
+    story_code_from_page = False
+
     #: Headings of story lists, wherever they stand (see ``text.SIDEBAR_HEADING``).
     SIDEBAR_HEADING_TAGS = "//h2|//h3|//h4|//div|//span|//strong"
 
@@ -335,16 +340,20 @@ class Parser:
 
     def sources(self, field: str, x: Extraction) -> Iterator[tuple[str, Callable[[], Any]]]:
         """(source, thunk) for each of ``field``'s sources, in order."""
+        own = getattr(self, f"site_{field}", None)
+        rules = []
+        if own is not None:
+            rules.append((SITE, lambda: own(x)))
+        elif getattr(self, field, None):
+            rules.append((SITE, lambda: self.by_selectors(field, x)))
         if field == "story_code":
-            yield "url", lambda: self.site.story_code(x.url)
+            by_url = [("url", lambda: self.site.story_code(x.url))]
             if not self.site.url_forms:
                 # No URL rules: the id in the canonical URL, else its hash (as discovery keys it).
-                yield "url", lambda: url_story_code(x.get("url"))
-        own = getattr(self, f"site_{field}", None)
-        if own is not None:
-            yield SITE, lambda: own(x)
-        elif getattr(self, field, None):
-            yield SITE, lambda: self.by_selectors(field, x)
+                by_url.append(("url", lambda: url_story_code(x.get("url"))))
+            # The URL's code first, unless the site's pages state a better one.
+            rules = rules + by_url if self.story_code_from_page else by_url + rules
+        yield from rules
         yield from x.meta.candidates(field)
         yield from self.fallbacks(field, x)
 

@@ -93,6 +93,17 @@ class PageMetadata:
         return {}
 
     @cached_property
+    def json_ld_nodes(self) -> list[dict]:
+        """Every object of the page's JSON-LD (a WebPage's, an Organization's, ...)."""
+        nodes = []
+        for script in self.page.root.xpath('//script[@type="application/ld+json"]/text()'):
+            try:
+                nodes.extend(_walk_json(json.loads(script.strip().rstrip(";"))))
+            except ValueError:
+                continue
+        return nodes
+
+    @cached_property
     def tags(self) -> dict[str, list[str]]:
         """Meta tag values by lowercased ``name`` / ``property`` (and
         ``itemprop:NAME`` for microdata, on any element)."""

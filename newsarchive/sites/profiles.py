@@ -8,7 +8,7 @@ error naming the file and the field.
 Fields::
 
     name                 the site's name in the archive (required)
-    parser               "newsstudio" (the CMS family's parser) or "generic"
+    parser               a CMS family's parser ("newsstudio", "wordpress") or "generic"
     canonical_origin     https://host where canonical URLs live (required)
     hosts                every host name the site has used
     timezone             IANA zone for dates that state none (default UTC)
@@ -55,8 +55,9 @@ class ProfileError(ValueError):
 def _parsers() -> dict[str, Any]:
     from newsarchive.sites.generic import GenericParser
     from newsarchive.sites.newsstudio import NewsStudioParser
+    from newsarchive.sites.wordpress import WordPressParser
 
-    return {"newsstudio": NewsStudioParser, "generic": GenericParser}
+    return {"newsstudio": NewsStudioParser, "wordpress": WordPressParser, "generic": GenericParser}
 
 
 def _string_list(where: str, field: str, value) -> tuple[str, ...]:

@@ -164,6 +164,9 @@ class SiteSpider(scrapy.Spider):
             self._inc("discovery/other_edition")
             return None
         code = parsed.story_code
+        if self.site.parser.story_code_from_page:
+            # The URL's code is provisional: the page states the real one.
+            code = self.known.story_for_url(self.site.name, site_url) or code
         first = self.met.get(code)
         if first is not None:
             if site_url != first and site_url not in self.alias_urls:
