@@ -18,11 +18,19 @@ from newsarchive.archive import Archive
 from newsarchive.capture.reader import Capture, iter_captures
 from newsarchive.pipelines.dates import NormalizeDatesPipeline
 from newsarchive.pipelines.sidebar import StripSidebarPipeline
-from newsarchive.sites import SITES, get_site, resolve_site
+from newsarchive.sites import SITES, generic_site, get_site, resolve_site
 from newsarchive.sites.base import Site, host
 from newsarchive.sites.page import Page, PageRejected
 
 logger = logging.getLogger(__name__)
+
+
+def known_site(name: str) -> Site:
+    """The site a capture names: a profile, or a site without one (named by its host)."""
+    try:
+        return resolve_site(name)
+    except ValueError:
+        return generic_site(f"https://{name}")
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ def story_captures(
         if capture.status != 200:
             continue
         name = capture.info.get("site")
-        candidates = [resolve_site(name)] if name else list(SITES.values())
+        candidates = [known_site(name)] if name else list(SITES.values())
         for candidate in candidates:
             site_url = candidate.site_url(capture.url, capture.info.get("fetch_origin"))
             if not candidate.is_site_host(host(site_url)):

@@ -6,6 +6,8 @@ import os
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["newsarchive.spiders"]
 NEWSPIDER_MODULE = "newsarchive.spiders"
+# `crawl` with exit codes that tell the truth (newsarchive/commands/crawl.py).
+COMMANDS_MODULE = "newsarchive.commands"
 
 USER_AGENT = "newsarchive/0.1 (news archiving crawler; obeys robots.txt)"
 
@@ -64,6 +66,8 @@ NEWSARCHIVE_DRIFT_DROPPED_SHARE = 0.1
 NEWSARCHIVE_DRIFT_MIN_STORIES = 3
 
 EXTENSIONS = {
+    # Before anything: settings that make no sense stop the crawl with one line.
+    "newsarchive.extensions.settings_check.SettingsCheck": -100,
     # Its report (stats) must be ready before the run ledger closes the run.
     "newsarchive.extensions.drift.DriftAlarm": -10,
     # Takes the archive lock first and writes the runs table.

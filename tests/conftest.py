@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import os
+import resource
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -43,6 +45,13 @@ def load_expected(page) -> dict:
     return json.loads(page.expected.read_text(encoding="utf-8"))
 
 
+def _limit_file_size(size: int) -> None:
+    # Past the limit a write fails with EFBIG, as on a full disk (SQLite: "database or disk is full"),
+    # instead of the default SIGXFSZ killing the process.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+
 @dataclass
 class CrawlResult:
     returncode: int
@@ -53,8 +62,9 @@ class CrawlResult:
 
 
 def run_crawl(db: Path, *args: str, settings: dict | None = None, timeout: int = 120,
-              spider: str = "islamtimes") -> CrawlResult:
-    """``scrapy crawl <spider>`` in a child process, as a user runs it."""
+              spider: str = "islamtimes", max_file_size: int | None = None) -> CrawlResult:
+    """``scrapy crawl <spider>`` in a child process, as a user runs it.
+    ``max_file_size``: no file the crawl writes may grow past it (a full disk)."""
     command = [sys.executable, str(ROOT / "tests" / "scrapy_strict.py"), "crawl", spider]
     for name, value in {**FAST, "NEWSARCHIVE_DB": str(db), **(settings or {})}.items():
         command += ["-s", f"{name}={value}"]
@@ -62,6 +72,7 @@ def run_crawl(db: Path, *args: str, settings: dict | None = None, timeout: int =
         command += ["-a", arg]
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
     done = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+        preexec_fn=(lambda: _limit_file_size(max_file_size)) if max_file_size else None,
     )
     return CrawlResult(done.returncode, done.stdout + done.stderr)

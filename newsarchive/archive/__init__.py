@@ -22,6 +22,7 @@ from weakref import WeakKeyDictionary
 import sqlite_utils
 from itemadapter import ItemAdapter
 
+from newsarchive.archive.identity import NotAnArchive, check_archive_file
 from newsarchive.archive.lock import ArchiveBusy, ArchiveLock
 from newsarchive.archive.schema import (
     ALIASES,
@@ -38,7 +39,7 @@ from newsarchive.archive.schema import (
 )
 from newsarchive.items import ArticleItem
 
-__all__ = ["ARTICLE_COLUMNS", "Archive", "ArchiveBusy", "StoryState", "archive_for", "utc_now"]
+__all__ = ["ARTICLE_COLUMNS", "Archive", "ArchiveBusy", "NotAnArchive", "StoryState", "archive_for", "utc_now"]
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ class Archive:
 
     def __init__(self, path: str | Path, lock: bool = False):
         self.path = Path(path)
+        # Read-only, before anything (the lock file included) is written.
+        check_archive_file(self.path)
         self.lock = ArchiveLock(path).acquire() if lock else None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -309,6 +312,14 @@ class Archive:
             staged.clear()
         self._revisions.clear()
         return written
+
+    def discard_pending(self) -> int:
+        """Forget what is staged (after a failed write); return how many rows."""
+        count = self.pending
+        for staged in self._staged():
+            staged.clear()
+        self._revisions.clear()
+        return count
 
     # -- run ledger ---------------------------------------------------------
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from newsarchive.archive.schema import ALIASES, ARTICLES, REVISIONS, RUNS, decode_column
 
@@ -21,15 +22,38 @@ class ArchiveUnreadable(Exception):
 
 
 def open_readonly(path: str | Path) -> sqlite3.Connection:
+    """The archive, opened so that reading changes nothing, leaves no file
+    behind and works on a read-only disk.
+
+    An archive whose last writer closed it has no write-ahead log: it is
+    read as an immutable file. One with a log (a crawl is writing, or was
+    killed) is read through it, so that no committed story is missed.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise ArchiveUnreadable(f"{path} is a directory, not an archive (give --db FILE)")
     if not path.is_file():
         raise ArchiveUnreadable(f"no archive at {path} (run a crawl first, or give --db)")
     try:
-        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
-        conn.row_factory = sqlite3.Row
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except sqlite3.DatabaseError as exc:
-        raise ArchiveUnreadable(f"{path} is not an SQLite database ({exc})") from None
+        with open(path, "rb") as stream:
+            header = stream.read(16)
+    except OSError as exc:
+        raise ArchiveUnreadable(f"{path} cannot be read: {exc.strerror}") from None
+    if header != b"SQLite format 3\x00":
+        raise ArchiveUnreadable(f"{path} is not an SQLite database, so not a newsarchive archive")
+    uri = f"file:{quote(str(path.resolve()))}"
+    modes = ("?mode=ro", "?immutable=1") if Path(f"{path}-wal").exists() else ("?immutable=1",)
+    error = None
+    for mode in modes:
+        try:
+            conn = sqlite3.connect(uri + mode, uri=True)
+            conn.row_factory = sqlite3.Row
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            break
+        except sqlite3.DatabaseError as exc:
+            error = exc
+    else:
+        raise ArchiveUnreadable(f"{path} cannot be read as SQLite ({error})") from None
     missing = {ARTICLES, ALIASES} - tables
     if missing:
         conn.close()

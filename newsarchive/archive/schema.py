@@ -30,6 +30,7 @@ from typing import Any
 
 import sqlite_utils
 
+from newsarchive.archive.identity import APPLICATION_ID
 from newsarchive.items import ArticleItem
 
 SCHEMA_VERSION = 5
@@ -157,6 +158,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 table.create_index(columns, if_not_exists=True)
         _ensure_search_index(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 _OLD = ", ".join(f"old.[{c}]" for c in FTS_COLUMNS)

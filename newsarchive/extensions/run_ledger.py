@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from datetime import datetime, timezone
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newsarchive.archive import ArchiveBusy, archive_for
+from newsarchive.archive import ArchiveBusy, NotAnArchive, archive_for
 from newsarchive.extensions.drift import STATS_KEY as DRIFT_KEY
+from newsarchive.pipelines.store import ARCHIVE_ERROR
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ def ledger_fields(stats: dict, reason: str) -> dict:
     drift = stats.get(DRIFT_KEY)
     if stats.get("newsarchive/dedupe/in_run"):
         dropped["duplicate_in_run"] = stats["newsarchive/dedupe/in_run"]
+    if stats.get(ARCHIVE_ERROR):
+        reason = "archive_error"  # the archive refused a write: whatever Scrapy's reason, the run failed
     return {
         "finish_reason": reason,
         "requests": stats.get("downloader/request_count", 0),
@@ -54,9 +58,8 @@ class RunLedger:
         self.crawler = crawler
         try:
             self.archive = archive_for(crawler)
-        except ArchiveBusy as busy:
-            logger.error("Not crawling: %s", busy)
-            raise
+        except (ArchiveBusy, NotAnArchive):
+            raise  # before anything: the crawl command says why, in one line
         self.run_id: int | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -76,11 +79,17 @@ class RunLedger:
         if self.run_id is None:
             return
         fields = ledger_fields(self.crawler.stats.get_stats(), reason)
-        self.archive.finish_run(self.run_id, **fields)
+        try:
+            self.archive.finish_run(self.run_id, **fields)
+        except sqlite3.Error as exc:
+            # The next run marks this one interrupted; the exit code says it failed.
+            self.crawler.stats.set_value(ARCHIVE_ERROR, f"{type(exc).__name__}: {exc}")
+            logger.error("Cannot close run %d in the ledger of %s (%s)", self.run_id, self.archive.path, exc)
+            return
         logger.info(
             "Run %d finished (%s): %d requests, %d new, %d updated, %d unchanged, dropped %s%s",
             self.run_id,
-            reason,
+            fields["finish_reason"],
             fields["requests"],
             fields["items_new"],
             fields["items_updated"],

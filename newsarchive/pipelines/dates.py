@@ -108,7 +108,9 @@ class NormalizeDatesPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(zones=crawler.settings.getdict("NEWSARCHIVE_TIMEZONES"), stats=crawler.stats)
+        from newsarchive.extensions.settings_check import timezones
+
+        return cls(zones=timezones(crawler.settings), stats=crawler.stats)
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:

@@ -2,24 +2,40 @@
 
 A batch is written when ``NEWSARCHIVE_BATCH_SIZE`` stories (or as many
 aliases or drops) are staged, and at close. Each story is counted as new,
-updated (a revision keeps the previous values) or unchanged.
+updated (a revision keeps the previous values) or unchanged — once its
+batch is committed, so that no count, log line or ledger row claims a
+story the archive does not hold.
+
+When the archive cannot be written (a full disk, an I/O error, a read-only
+file, a lock held past the busy timeout), the batch is rolled back whole,
+the crawl stops with the reason ``archive_error``, and the run ledger and
+the exit code say so.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+from collections import Counter
 
 from newsarchive.archive import archive_for
 from newsarchive.items import ArticleItem, PageDrop, StoryAlias
 
 logger = logging.getLogger(__name__)
 
+#: Set in the stats when the archive could not be written: the reason's detail.
+ARCHIVE_ERROR = "newsarchive/archive_error"
+
 
 class StoreArchivePipeline:
-    def __init__(self, archive, batch_size: int = 1000, stats=None):
+    def __init__(self, archive, batch_size: int = 1000, stats=None, crawler=None):
         self.archive = archive
         self.batch_size = max(1, batch_size)
         self.stats = stats
+        self.crawler = crawler
+        #: Outcomes staged and not yet committed.
+        self.pending: Counter = Counter()
+        self.failed = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -27,6 +43,7 @@ class StoreArchivePipeline:
             archive_for(crawler),
             batch_size=crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE", 1000),
             stats=crawler.stats,
+            crawler=crawler,
         )
 
     def _inc(self, key: str, count: int = 1) -> None:
@@ -34,16 +51,18 @@ class StoreArchivePipeline:
             self.stats.inc_value(f"newsarchive/store/{key}", count)
 
     def process_item(self, item):
+        if self.failed:
+            return item  # the crawl is stopping: nothing more is written
         if isinstance(item, StoryAlias):
             self.archive.stage_aliases(item.site, item.story_code, [item.url])
-            self._inc("aliases_staged")
+            self.pending["aliases_staged"] += 1
         elif isinstance(item, PageDrop):
             self.archive.stage_drop(item.site, item.story_code, item.url, item.reason, item.detail)
-            self._inc("drops")
+            self.pending["drops"] += 1
         elif isinstance(item, ArticleItem):
             outcome = self.archive.stage_article(item)
             self.archive.stage_aliases(item.site, item.story_code, [item.url, *(item.aliases or ())])
-            self._inc(outcome)
+            self.pending[outcome] += 1
             if outcome == "updated":
                 logger.info("Story %s/%s changed since it was archived", item.site, item.story_code)
         else:
@@ -52,13 +71,40 @@ class StoreArchivePipeline:
             self.flush()
         return item
 
-    def flush(self) -> None:
-        written = self.archive.flush()
+    def flush(self, closing: bool = False) -> None:
+        if self.failed:
+            return
+        try:
+            written = self.archive.flush()
+        except sqlite3.Error as exc:
+            self.fail(exc, closing)
+            return
+        for key, count in self.pending.items():
+            self._inc(key, count)
+        self.pending.clear()
         if written:
             self._inc("flushes")
             self._inc("rows_written", written)
             logger.debug("Flushed %d rows to %s", written, self.archive.path)
 
+    def fail(self, exc: sqlite3.Error, closing: bool) -> None:
+        self.failed = True
+        lost = self.archive.discard_pending()
+        detail = f"{type(exc).__name__}: {exc}"
+        logger.error(
+            "Cannot write the archive %s (%s): the batch of %d rows was rolled back, %d stories of it are not"
+            " stored; the crawl stops",
+            self.archive.path, detail, lost, sum(self.pending[k] for k in ("new", "updated", "unchanged")),
+        )
+        self.pending.clear()
+        if self.stats is not None:
+            self.stats.set_value(ARCHIVE_ERROR, detail)
+        if not closing and self.crawler is not None and self.crawler.engine is not None:
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
+
     def close_spider(self):
-        self.flush()
-        logger.info("Archive %s is up to date", self.archive.path)
+        self.flush(closing=True)
+        if not self.failed:
+            logger.info("Archive %s is up to date", self.archive.path)

@@ -74,7 +74,14 @@ class SavedSite:
         manifest_path = self.folder / MANIFEST
         if not manifest_path.is_file():
             raise ManifestError(f"{manifest_path} not found: a replay folder needs a {MANIFEST}")
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ManifestError(f"{manifest_path} cannot be read ({exc})") from None
+        except ValueError as exc:
+            raise ManifestError(f"{manifest_path} is not valid JSON ({exc})") from None
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("pages", []), list):
+            raise ManifestError(f'{manifest_path} must be a JSON object with a list of "pages", not {type(manifest).__name__}')
         self.site: str | None = manifest.get("site")
         self.pages: dict[str, SavedPage] = {}
         for number, entry in enumerate(manifest.get("pages", ()), 1):
@@ -88,8 +95,10 @@ class SavedSite:
                     expected=self._inside(entry.get("expected"), must_exist=False),
                     headers=dict(entry.get("headers", {})),
                 )
-            except (KeyError, TypeError, ValueError) as exc:
-                raise ManifestError(f"{manifest_path}: page {number}: {exc}") from exc
+            except KeyError as exc:
+                raise ManifestError(f"{manifest_path}: page {number} has no {exc}") from None
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise ManifestError(f"{manifest_path}: page {number}: {exc}") from None
             self.pages[page_key(page.url)] = page
 
     def _inside(self, name: str | None, must_exist: bool = True) -> Path | None:

@@ -22,10 +22,13 @@ Fields::
                          groups, e.g. "/{lang}/{kind}/{id}/{rest}" (default: the path as found)
       variants           path endings of other versions of a story's page, e.g. '/print/?$'
     [selectors]          per-field CSS selectors, most specific first, replacing the parser's
+    overrides            true: this user profile replaces the package's profile of the same name
 """
 
 from __future__ import annotations
 
+import importlib.resources as resources
+import importlib.resources.abc
 import re
 import string
 import tomllib
@@ -38,13 +41,17 @@ from dateutil import tz
 
 from newsarchive.sites.base import Site, UrlForm
 
-PACKAGE_PROFILES = Path(__file__).resolve().parent / "profiles"
+#: The package's profiles: a folder, or a folder inside a zipped egg (scrapyd).
+PACKAGE_PROFILES = resources.files("newsarchive.sites") / "profiles"
 
 STRING_LISTS = (
     "hosts", "editions", "feeds", "listings", "sitemaps", "title_suffixes", "lead_prefixes",
     "fallback_encodings", "publisher_names",
 )
-KNOWN = {"name", "parser", "canonical_origin", "timezone", "default_edition", "story_code", "selectors", *STRING_LISTS}
+KNOWN = {
+    "name", "parser", "canonical_origin", "timezone", "default_edition", "story_code", "selectors", "overrides",
+    *STRING_LISTS,
+}
 STORY_CODE_KEYS = {"paths", "canonical", "variants"}
 
 
@@ -80,6 +87,9 @@ def build_site(data: dict, where: str) -> Site:
     origin = urlsplit(data["canonical_origin"])
     if origin.scheme not in ("http", "https") or not origin.hostname or origin.path not in ("", "/"):
         raise ProfileError(f"{where}: canonical_origin must be like https://www.example.com")
+    overrides = data.get("overrides", False)
+    if not isinstance(overrides, bool):
+        raise ProfileError(f"{where}: overrides must be true or false")
     parsers = _parsers()
     parser_name = data.get("parser", "generic")
     if parser_name not in parsers:
@@ -123,7 +133,7 @@ def build_site(data: dict, where: str) -> Site:
         parser=parsers[parser_name],
         fallback_encodings=lists["fallback_encodings"],
         selectors={k: tuple(v) for k, v in selectors.items()},
-        extra={"publisher_names": lists["publisher_names"]},
+        extra={"publisher_names": lists["publisher_names"], "profile": where, "overrides": overrides},
     )
 
 
@@ -176,8 +186,9 @@ def _url_rules(story_code, where: str, editions: tuple[str, ...]) -> tuple[tuple
     return tuple(forms), variants
 
 
-def load_profile(path: str | Path) -> Site:
-    path = Path(path)
+def load_profile(path) -> Site:
+    """A profile from a ``.toml`` file (a path, or a package resource)."""
+    path = path if isinstance(path, resources.abc.Traversable) else Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -191,8 +202,11 @@ def load_profiles(*locations: str | Path) -> dict[str, Site]:
     """Profiles from files or folders of ``.toml`` files; later ones override."""
     sites: dict[str, Site] = {}
     for location in locations:
-        location = Path(location)
-        files = sorted(location.glob("*.toml")) if location.is_dir() else [location]
+        location = location if isinstance(location, resources.abc.Traversable) else Path(location)
+        if location.is_dir():
+            files = sorted((f for f in location.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+        else:
+            files = [location]
         for path in files:
             site = load_profile(path)
             sites[site.name] = site

@@ -31,6 +31,7 @@ failed (``failures``). Pages are parsed by the site's parser (``sites/``).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Request, TextResponse
@@ -48,6 +49,8 @@ from newsarchive.sites.engine import FIELDS
 from newsarchive.sites.page import Page, PageRejected
 
 DEFAULT_MAX_PAGES = 10
+#: A recheck window longer than this is a typo, not a wish.
+MAX_RECHECK_DAYS = 1_000_000
 
 
 def _split(value) -> list[str]:
@@ -56,6 +59,15 @@ def _split(value) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [v.strip() for v in value if v.strip()]
     return [v.strip() for v in str(value).split(",") if v.strip()]
+
+
+def web_url(name: str, value: str) -> str:
+    """``value`` as a safe http(s) URL with a host, or a ValueError naming the argument."""
+    url = safe_url_string(value.strip())
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{name}: {value!r} is not an http(s) URL like https://www.example.com/news")
+    return url
 
 
 def _whole_number(name: str, value) -> int | None:
@@ -99,6 +111,13 @@ class SiteSpider(scrapy.Spider):
             if value is not None
         }
         self.editions = tuple(_split(lang)) or (self.site.default_edition,)
+        offered = [e for e in self.site.editions if e]
+        unknown = [e for e in self.editions if e not in self.site.editions]
+        if unknown:
+            raise ValueError(
+                f"lang: {unknown[0]!r} is not an edition of {self.site.name}"
+                + (f"; its editions: {', '.join(offered)}" if offered else " (it has no editions: leave lang out)")
+            )
         self.backfill = str(backfill or "").lower() in {"1", "true", "yes"}
         try:
             self.since = date.fromisoformat(since) if since else None
@@ -109,8 +128,10 @@ class SiteSpider(scrapy.Spider):
         if self.max_pages is None and not walk_back:
             self.max_pages = DEFAULT_MAX_PAGES
         recheck = _whole_number("recheck_days", recheck_days)
+        if recheck is not None and recheck > MAX_RECHECK_DAYS:
+            raise ValueError(f"recheck_days must be at most {MAX_RECHECK_DAYS}, not {recheck_days!r}")
         self.recheck = timedelta(days=DEFAULT_RECHECK_DAYS if recheck is None else recheck)
-        given = [safe_url_string(url) for url in _split(start_urls)]
+        given = [web_url("start_urls", url) for url in _split(start_urls)]
         mirrors = [origin(url) for url in given if not self.site.is_site_host(host(url))]
         #: Where site URLs are fetched from: the site itself, or a mirror.
         self.fetch_origin = mirrors[0] if mirrors else self.site.canonical_origin

@@ -4,6 +4,7 @@ rebuilt from them with no network; the replay switch reading them."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -132,12 +133,17 @@ def test_reparse_errors_are_clear(tmp_path):
     assert result.exit_code != 0 and "no WARC folder" in result.output
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a read-only file system needs root (CI runs as root)")
 def test_a_crawl_that_cannot_write_captures_still_stores_every_story(crawled, tmp_path):
     rows = crawled[-1]
-    blocked = tmp_path / "warc"
-    blocked.write_text("a file where the WARC folder should be")
+    blocked = tmp_path / "warc"  # a WARC folder on a read-only disk: every record fails
+    blocked.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(blocked)], check=True)
     db = tmp_path / "archive.db"
-    result, _, _ = crawl_fixtures(db, {"NEWSARCHIVE_WARC_DIR": str(blocked)})
+    try:
+        result, _, _ = crawl_fixtures(db, {"NEWSARCHIVE_WARC_DIR": str(blocked)})
+    finally:
+        subprocess.run(["umount", str(blocked)], check=True)
     assert result.returncode == 0, result.log
     stored = stored_rows(db)
     assert stored.keys() == rows.keys()

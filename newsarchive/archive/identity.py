@@ -1,0 +1,72 @@
+"""Whose file is it? An archive says so in its SQLite header.
+
+A newsarchive archive carries SQLite's ``application_id`` (``NwsA``) and
+its schema version in ``user_version``. Before anything writes to a file,
+:func:`check_archive_file` reads it read-only: a new path, an empty file, an
+archive of ours (or one made before archives stamped themselves: our tables
+and nothing else) may be written; any other SQLite file, or a file that is
+not SQLite at all, is refused with the reason, untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+#: "NwsA" in the SQLite header's application id field.
+APPLICATION_ID = int.from_bytes(b"NwsA", "big")
+#: Tables of an archive (anything else is someone else's); the first schema had the first two.
+OUR_TABLES = frozenset({"articles", "aliases", "revisions", "dropped", "runs"})
+FIRST_TABLES = frozenset({"articles", "aliases"})
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class NotAnArchive(Exception):
+    """The file is not one newsarchive may write."""
+
+
+def _is_ours(name: str) -> bool:
+    return name in OUR_TABLES or name.startswith("articles_fts") or name.startswith("sqlite_")
+
+
+def check_archive_file(path: str | Path) -> bool:
+    """Raise :class:`NotAnArchive` unless ``path`` may become or is an
+    archive; return whether it is a new one (no file, or an empty one)."""
+    path = Path(path)
+    if path.is_dir():
+        raise NotAnArchive(f"{path} is a directory, not an archive file")
+    if not path.exists():
+        if path.parent.exists() and not path.parent.is_dir():
+            raise NotAnArchive(f"{path}: {path.parent} is not a directory")
+        return True
+    try:
+        with open(path, "rb") as stream:
+            header = stream.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise NotAnArchive(f"{path} cannot be read ({exc.strerror})") from None
+    if not header:
+        return True
+    if header != SQLITE_HEADER:
+        raise NotAnArchive(f"{path} is not an SQLite file, so not a newsarchive archive: not touched")
+    try:
+        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        try:
+            application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            keys = {row[1] for row in conn.execute("PRAGMA table_info(articles)")} if "articles" in tables else set()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise NotAnArchive(f"{path} cannot be read as SQLite ({exc}): not touched") from None
+    if application_id == APPLICATION_ID:
+        return False
+    foreign = sorted(name for name in tables if not _is_ours(name))
+    if application_id != 0:
+        raise NotAnArchive(
+            f"{path} belongs to another program (SQLite application id {application_id:#x}), not newsarchive: not touched"
+        )
+    # Made before archives stamped themselves: our tables, keyed our way, and nothing else.
+    if foreign or (tables and not (FIRST_TABLES <= tables and {"site", "story_code"} <= keys)):
+        shown = ", ".join((foreign or sorted(tables))[:5])
+        raise NotAnArchive(f"{path} is another program's SQLite database (tables: {shown}): not touched")
+    return not tables

@@ -1,0 +1,81 @@
+"""``scrapy crawl`` whose exit code tells the truth.
+
+Scrapy's own exits 0 for a crawl that failed after it started, and prints
+an asyncio "Task exception was never retrieved" traceback for one refused
+before it started. This one exits (see the README's table):
+
+0  the crawl finished (or was stopped cleanly: ``shutdown``, ``closespider_*``);
+1  it was refused before its first request (a busy or foreign archive, a bad
+   setting, argument or profile: one line saying why), or it failed while
+   running (``archive_error``: the archive could not be written);
+2  the command line itself is wrong (Scrapy's usage errors).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.exceptions import UsageError
+
+from newsarchive.archive import ArchiveBusy, NotAnArchive
+from newsarchive.pipelines.store import ARCHIVE_ERROR
+from newsarchive.sites.profiles import ProfileError
+
+logger = logging.getLogger("newsarchive.crawl")
+
+EXIT_FINISHED, EXIT_FAILED = 0, 1
+#: Finish reasons of a run that did its job.
+COMPLETED = frozenset({"finished", "shutdown"})
+#: What a crawl refuses with one line, no traceback: the user can fix it.
+REFUSALS = (ArchiveBusy, NotAnArchive, ProfileError, ValueError)
+
+
+class Command(ScrapyCrawl):
+    def run(self, args, opts) -> None:
+        if len(args) != 1:
+            raise UsageError("give one spider: scrapy crawl <spider>")
+        assert self.crawler_process
+        crawler = self._create_crawler(args[0])
+        self.refused: BaseException | None = None
+        started = self.crawler_process.crawl(crawler, **opts.spargs)
+        self._watch(started)
+        self.crawler_process.start()
+        reason, archive_error = finish_reason(crawler)
+        if self.refused is not None or self.crawler_process.bootstrap_failed:
+            self.exitcode = EXIT_FAILED
+        elif archive_error:
+            logger.error("The crawl failed: the archive could not be written (%s)", archive_error)
+            self.exitcode = EXIT_FAILED
+        elif reason is not None and reason not in COMPLETED and not str(reason).startswith("closespider_"):
+            logger.error("The crawl did not finish its job: %s", reason)
+            self.exitcode = EXIT_FAILED
+
+    def _watch(self, started) -> None:  # noqa: D401
+        """Take the start's exception, if any: a refusal is one line."""
+
+        def report(exc: BaseException | None) -> None:
+            if exc is None:
+                return
+            self.refused = exc
+            if isinstance(exc, REFUSALS):
+                logger.error("Not crawling: %s", exc)
+            else:
+                logger.error("Not crawling: the crawl failed to start", exc_info=exc)
+
+        if isinstance(started, asyncio.Future):
+            started.add_done_callback(lambda task: report(None if task.cancelled() else task.exception()))
+        else:  # a Twisted Deferred
+            started.addErrback(lambda failure: report(failure.value))
+
+
+def finish_reason(crawler) -> tuple[str | None, str | None]:
+    """Scrapy's finish reason, and the archive's write error if there was one."""
+    try:
+        stats = crawler.stats
+    except RuntimeError:  # the crawl never started
+        return None, None
+    if stats is None:
+        return None, None
+    return stats.get_value("finish_reason"), stats.get_value(ARCHIVE_ERROR)

@@ -1,0 +1,71 @@
+"""Settings that make no sense stop the crawl before it starts, each with
+one line naming the setting and what it accepts — never a traceback, never
+a silent default (a zone read as UTC moves every date)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dateutil import tz
+from scrapy.exceptions import NotConfigured
+
+
+class BadSetting(ValueError):
+    pass
+
+
+def _number(settings, name: str, kind=int, low=None, high=None):
+    raw = settings.get(name)
+    try:
+        value = kind(raw)
+    except (TypeError, ValueError):
+        raise BadSetting(f"{name} must be a {'whole ' if kind is int else ''}number, not {raw!r}") from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise BadSetting(f"{name} must be {bounds}, not {raw!r}")
+    return value
+
+
+def timezones(settings) -> dict[str, str]:
+    """``NEWSARCHIVE_TIMEZONES`` as a dict of IANA zones."""
+    raw = settings.get("NEWSARCHIVE_TIMEZONES") or {}
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else {}
+        except ValueError:
+            raise BadSetting(
+                f"NEWSARCHIVE_TIMEZONES must be JSON like '{{\"islamtimes\": \"Asia/Tehran\"}}', not {raw!r}"
+            ) from None
+    if not isinstance(raw, dict):
+        raise BadSetting(f"NEWSARCHIVE_TIMEZONES must map site names to IANA zones, not {raw!r}")
+    for site, zone in dict(raw).items():
+        if not isinstance(zone, str) or tz.gettz(zone) is None:
+            raise BadSetting(f"NEWSARCHIVE_TIMEZONES: {zone!r} (for {site}) is not an IANA time zone")
+    return dict(raw)
+
+
+def check_settings(settings) -> None:
+    """Raise :class:`BadSetting` for the first setting that makes no sense."""
+    _number(settings, "NEWSARCHIVE_BATCH_SIZE", int, 1)
+    _number(settings, "NEWSARCHIVE_PROGRESS_INTERVAL", float, 0)
+    _number(settings, "NEWSARCHIVE_RETRY_AFTER_MAX", float, 0)
+    _number(settings, "NEWSARCHIVE_DRIFT_FALLBACK_SHARE", float, 0, 1)
+    _number(settings, "NEWSARCHIVE_DRIFT_DROPPED_SHARE", float, 0, 1)
+    _number(settings, "NEWSARCHIVE_DRIFT_MIN_STORIES", int, 1)
+    _number(settings, "NEWSARCHIVE_WARC_MAX_SIZE", int, 1)
+    _number(settings, "NEWSARCHIVE_WARC_GZIP_LEVEL", int, 0, 9)
+    timezones(settings)
+    warc_dir = settings.get("NEWSARCHIVE_WARC_DIR")
+    if warc_dir and settings.getbool("NEWSARCHIVE_WARC_ENABLED", True) and Path(warc_dir).exists() \
+            and not Path(warc_dir).is_dir():
+        raise BadSetting(f"NEWSARCHIVE_WARC_DIR: {warc_dir} is a file, not a folder for WARC files")
+
+
+class SettingsCheck:
+    """The first extension: checks, then steps aside."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        check_settings(crawler.settings)
+        raise NotConfigured("settings checked")
