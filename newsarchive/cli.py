@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -40,15 +42,37 @@ db_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The archive file (the crawl's NEWSARCHIVE_DB).",
 )
+class Day(click.ParamType):
+    """A day as YYYY-MM-DD (kept as that text: archives store ISO dates)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        try:
+            return date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            self.fail(f"{value!r} is not a date as YYYY-MM-DD", param, ctx)
+
+
+FTS5_SYNTAX = (
+    "FTS5 queries are words (all must match), \"a phrase\", prefix*, AND / OR / NOT, NEAR(a b, 5) and (groups);"
+    " quote anything else"
+)
+
 site_option = click.option("--site", help="Only this site's stories.")
-since_option = click.option("--since", help="Only stories published on or after this date (YYYY-MM-DD).")
+since_option = click.option("--since", type=Day(), help="Only stories published on or after this date (YYYY-MM-DD).")
+limit_option = click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1_000_000),
+                            help="At most this many.")
 
 
 def connect(db_path: Path):
+    """The archive, read-only, closed when the command ends."""
     try:
-        return queries.open_readonly(db_path)
+        conn = queries.open_readonly(db_path)
     except queries.ArchiveUnreadable as exc:
         raise click.ClickException(str(exc)) from None
+    click.get_current_context().call_on_close(conn.close)
+    return conn
 
 
 def sparkline(values: list[int]) -> str:
@@ -66,7 +90,8 @@ def cli():
 
 @cli.command()
 @db_option
-@click.option("--days", default=14, show_default=True, help="Days in the stories-per-day chart.")
+@click.option("--days", default=14, show_default=True, type=click.IntRange(1, 3660),
+              help="Days in the stories-per-day chart.")
 def stats(db_path: Path, days: int):
     """What the archive holds, per site."""
     conn = connect(db_path)
@@ -92,15 +117,15 @@ def stats(db_path: Path, days: int):
 @click.argument("query")
 @site_option
 @since_option
-@click.option("--limit", default=20, show_default=True)
+@limit_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def search_command(db_path: Path, query: str, site, since, limit: int, as_json: bool):
     """Full-text search (SQLite FTS5 syntax) over titles, leads and bodies."""
     conn = connect(db_path)
     try:
         found = queries.search(conn, query, site=site, since=since, limit=limit)
-    except Exception as exc:  # FTS5 reports a bad query as an OperationalError
-        raise click.ClickException(f"cannot search for {query!r}: {exc}") from None
+    except sqlite3.OperationalError as exc:  # FTS5 reports a bad query so
+        raise click.UsageError(f"{query!r} is not a search FTS5 understands ({exc}). {FTS5_SYNTAX}") from None
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
@@ -155,7 +180,7 @@ def show_command(db_path: Path, story_code: str, site, as_json: bool):
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @site_option
 @since_option
-@click.option("--until", help="Only stories published before this date (YYYY-MM-DD).")
+@click.option("--until", type=Day(), help="Only stories published before this date (YYYY-MM-DD).")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout).")
 def export_command(db_path: Path, fmt: str, site, since, until, output):
     """Every story, one after the other: constant memory however large the archive."""
@@ -173,7 +198,7 @@ def export_command(db_path: Path, fmt: str, site, since, until, output):
 
 @cli.command("runs")
 @db_option
-@click.option("--limit", default=20, show_default=True)
+@limit_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def runs_command(db_path: Path, limit: int, as_json: bool):
     """The run ledger, newest first."""
@@ -242,7 +267,7 @@ def _share(value) -> str:
 @click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of WARC captures (default: warc/ beside the archive).")
 @site_option
-@click.option("--since", help="Only captures made on or after this date (YYYY-MM-DD).")
+@click.option("--since", type=Day(), help="Only captures made on or after this date (YYYY-MM-DD).")
 @click.option("--profiles", envvar="NEWSARCHIVE_PROFILES",
               help="A .toml site profile or a folder of them, as for the crawl (env: NEWSARCHIVE_PROFILES).")
 def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, since: str | None, profiles: str | None):

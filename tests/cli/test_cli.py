@@ -1,4 +1,5 @@
 import csv
+import os
 import io
 import json
 import sqlite3
@@ -41,10 +42,10 @@ def test_search_ranked_with_snippet_and_filters(fixture_archive):
     assert run("search", "Pyongyang", "--db", fixture_archive, "--site", "other").output == "no story matches\n"
 
 
-def test_bad_search_query_is_an_error_not_a_traceback(fixture_archive):
+def test_bad_search_query_is_a_usage_error_not_a_traceback(fixture_archive):
     result = run("search", '"unbalanced', "--db", fixture_archive)
-    assert result.exit_code == 1
-    assert result.output.startswith("Error: cannot search for")
+    assert result.exit_code == 2
+    assert "Error: '\"unbalanced' is not a search FTS5 understands" in result.output
 
 
 def test_show_story_with_aliases_and_revisions(fixture_archive):
@@ -100,3 +101,63 @@ def test_missing_or_foreign_database_is_a_clear_error(tmp_path, command):
     sqlite3.connect(other).execute("CREATE TABLE things (x)").connection.commit()
     result = run(*command.split(), "--db", other)
     assert result.exit_code == 1 and "is not a newsarchive archive" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "x", "--since", "garbage"], "Invalid value for '--since': 'garbage' is not a date as YYYY-MM-DD"),
+        (["export", "--since", "2022-13-45"], "Invalid value for '--since': '2022-13-45' is not a date as YYYY-MM-DD"),
+        (["export", "--until", "tomorrow"], "Invalid value for '--until'"),
+        (["stats", "--days", "0"], "Invalid value for '--days': 0 is not in the range 1<=x<=3660"),
+        (["stats", "--days", "-5"], "Invalid value for '--days'"),
+        (["stats", "--days", "100000000"], "Invalid value for '--days'"),
+        (["search", "x", "--limit", "-1"], "Invalid value for '--limit'"),
+        (["search", "*"], "'*' is not a search FTS5 understands"),
+        (["search", '"unclosed'], "FTS5 queries are words (all must match), \"a phrase\", prefix*"),
+    ],
+)
+def test_bad_options_are_usage_errors_naming_the_option(fixture_archive, args, message):
+    result = run(*args, "--db", fixture_archive)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_reading_leaves_nothing_behind(fixture_archive, tmp_path):
+    import shutil
+
+    db = tmp_path / "copy.db"
+    shutil.copy(fixture_archive, db)
+    for command in (["stats"], ["search", "Pyongyang"], ["show", "1023423"], ["export"], ["runs"], ["health"]):
+        result = run(*command, "--db", db)
+        assert result.exit_code in (0, 1), result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db"]
+
+
+def test_a_foreign_or_broken_file_is_named_not_traced(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database")
+    result = run("stats", "--db", text)
+    assert result.exit_code == 1 and "is not an SQLite database, so not a newsarchive archive" in result.output
+    result = run("stats", "--db", tmp_path)
+    assert result.exit_code == 2 or "is a directory" in result.output
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a read-only file system needs root (CI runs as root)")
+def test_an_archive_on_a_read_only_file_system_reads(fixture_archive, tmp_path):
+    import shutil
+    import subprocess
+
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], check=True)
+    try:
+        shutil.copy(fixture_archive, mount / "archive.db")
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        result = run("stats", "--db", mount / "archive.db")
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("islamtimes: 13 stories")
+        assert run("search", "Pyongyang", "--db", mount / "archive.db").exit_code == 0
+        assert sorted(p.name for p in mount.iterdir()) == ["archive.db"]
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
