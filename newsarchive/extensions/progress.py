@@ -11,6 +11,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from newsarchive.pipelines.store import ARCHIVE_ERROR
+
 logger = logging.getLogger(__name__)
 
 
@@ -58,4 +60,6 @@ class CrawlProgress:
     def spider_closed(self, spider, reason):
         if self.task is not None and self.task.running:
             self.task.stop()
+        if self.stats.get_value(ARCHIVE_ERROR):
+            reason = "archive_error"  # Scrapy's reason may say finished; the archive refused a write
         logger.info("Summary (%s): %s", reason, self.line())

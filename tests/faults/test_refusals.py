@@ -107,7 +107,7 @@ def test_a_full_disk_stops_the_crawl_with_the_truth(tmp_path):
     stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     run = conn.execute("SELECT finish_reason, items_new FROM runs").fetchone()
     assert run == ("archive_error", stored)  # the ledger counts what was committed, nothing more
-    summary = next(line for line in result.log.splitlines() if "Summary" in line)
+    summary = next(line for line in result.log.splitlines() if "Summary (archive_error)" in line)
     assert f"{stored} stories stored" in summary
     stats = json.loads(conn.execute("SELECT stats FROM runs").fetchone()[0])
     assert stats["newsarchive/archive_error"].startswith("OperationalError")
