@@ -18,6 +18,7 @@ from dateutil import parser as date_parser
 from dateutil import tz
 
 from newsarchive.items import ArticleItem
+from newsarchive.pipelines.local_dates import UnknownZone, ascii_digits, parse_local, parse_with_zone_abbreviation
 from newsarchive.sites import SITES
 from newsarchive.sites.text import MONTHS, WEEKDAYS, clean_ws
 
@@ -61,17 +62,33 @@ def _fast_parse(text: str) -> datetime | None:
     return None
 
 
-def parse_date(raw: str, default_zone: tzinfo) -> tuple[datetime, str]:
-    """Return the date as an aware UTC datetime and where its zone came from."""
+def parse_date(raw: str, default_zone: tzinfo, language: str | None = None,
+               unknown_zones: list | None = None) -> tuple[datetime, str]:
+    """Return the date as an aware UTC datetime and where its zone came from.
+
+    English and ISO dates take a fast path; other editions' dates are read
+    in their language and calendar (``local_dates``). A zone abbreviation
+    nobody can tell counts as no zone: the date is read in the site's zone
+    and the abbreviation appended to ``unknown_zones``.
+    """
     text = clean_ws(raw).translate(_SEPARATORS)
     if not text:
         raise UnparseableDate("empty date")
     parsed = _fast_parse(text)
+    if parsed is None and not text.isascii():
+        text = ascii_digits(text)
+        parsed = _fast_parse(text) or parse_local(text, language)
     if parsed is None:
         try:
-            parsed = date_parser.parse(text)
+            parsed = parse_with_zone_abbreviation(text)
+        except UnknownZone as unknown:
+            parsed = unknown.moment
+            if unknown_zones is not None:
+                unknown_zones.append(unknown.abbreviation)
         except (ValueError, OverflowError) as exc:
-            raise UnparseableDate(str(exc)) from exc
+            parsed = parse_local(text, language) if language and language != "en" else None
+            if parsed is None:
+                raise UnparseableDate(str(exc)) from exc
     if parsed.tzinfo is None:
         parsed, source = parsed.replace(tzinfo=default_zone), TZ_SOURCE_SITE
     else:
@@ -132,7 +149,12 @@ class NormalizeDatesPipeline:
             logger.info("No publication date on %s", item.url)
         else:
             try:
-                moment, source = parse_date(raw, zone)
+                unknown_zones: list[str] = []
+                moment, source = parse_date(raw, zone, item.language, unknown_zones)
+                if unknown_zones:
+                    self._inc("unknown_zone")
+                    logger.info("Zone %s of %r on %s is unknown or ambiguous: read in the site's zone",
+                                unknown_zones[0], raw, item.url)
             except UnparseableDate as exc:
                 # Keep the raw string: the article stays, the date is recorded as unreadable.
                 item.published = item.published_tz_source = None
@@ -149,7 +171,7 @@ class NormalizeDatesPipeline:
                     self._inc(f"tz_source/{source.replace(' ', '_')}")
         if item.modified_raw:
             try:
-                item.modified = utc_iso(parse_date(item.modified_raw, zone)[0])
+                item.modified = utc_iso(parse_date(item.modified_raw, zone, item.language)[0])
             except UnparseableDate:
                 item.modified = None
                 self._inc("unparseable_modified")

@@ -58,8 +58,9 @@ FIELDS = (
     "story_code", "url", "title", "lead", "body", "published", "modified", "authors", "tags", "section",
     "image_url", "language",
 )
-#: A line that gives the story code: ``Story Code : 1023423``.
-STORY_CODE_TEXT = re.compile(r"Story\s*Code\s*:\s*(\d+)", re.I)
+#: A line that gives the story code: ``Story Code : 1023423``, ``کد خبر : ۱۰۲۳۴۲۳``,
+#: ``رمز الخبر: ...``, ``خبر کا کوڈ : ...`` (``\d`` takes every script's digits).
+STORY_CODE_TEXT = re.compile(r"(?:Story\s*Code|کد\s*خبر|کد\s*مطلب|رمز\s*الخبر|رقم\s*الخبر|خبر\s*کا\s*کوڈ|کوڈ)\s*:\s*(\d+)", re.I)
 #: Link text this long is a headline, not a menu entry.
 HEADLINE_WORDS = 4
 MAX_RELATED = 60
@@ -370,6 +371,10 @@ class Parser:
             return first_attr(x.page, selectors)
         if field == "body":
             return self.body_by_selectors(x)
+        if field == "story_code":
+            text = first_text(x.page, selectors) or ""
+            found = STORY_CODE_TEXT.search(text)
+            return found.group(1) if found else text  # "Story Code : N", or the bare number
         return first_text(x.page, selectors)
 
     @staticmethod

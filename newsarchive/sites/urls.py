@@ -12,6 +12,9 @@ from w3lib.url import safe_url_string
 #: Query parameters that only track where a click came from.
 TRACKING_PARAMS = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|mc_cid|mc_eid|ref_src)$", re.I)
 
+#: Persian and Eastern Arabic digits to ASCII: story codes printed in an edition's digits.
+LOCAL_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
 #: A story code longer than this is not an id but garbage.
 MAX_STORY_CODE_DIGITS = 15
 
@@ -48,7 +51,7 @@ def normalize_story_code(raw: str | None) -> str | None:
     """Digits only, without leading zeros; None for anything else."""
     if raw is None:
         return None
-    raw = str(raw).strip()
+    raw = str(raw).strip().translate(LOCAL_DIGITS)
     if not raw.isascii() or not raw.isdigit():
         return None
     code = raw.lstrip("0")

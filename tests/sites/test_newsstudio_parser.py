@@ -26,7 +26,8 @@ def test_example_page_renders_to_the_seed_text():
 
 @pytest.mark.parametrize(
     "folder",
-    ["islamtimes", "avapress", "generic-site", "mondoweiss", "islamtimes-redesign", "islamtimes-tables", "islamtimes-drift"],
+    ["islamtimes", "avapress", "generic-site", "mondoweiss", "islamtimes-redesign", "islamtimes-tables", "islamtimes-drift",
+     "islamtimes-editions"],
 )
 def test_every_article_page_parses_to_its_expected_item(folder):
     saved = SavedSite(FIXTURES.parent / folder)

@@ -1,0 +1,119 @@
+"""Dates as every edition writes them: calendars, digits, month and weekday
+names, words between date and time, and zone abbreviations.
+
+``سه شنبه ۱۷ آبان ۱۴۰۱ ساعت ۰۹:۱۸`` (Solar Hijri, Persian digits),
+``الثلاثاء ٨ تشرين الثاني ٢٠٢٢`` (Levantine month names), ``منگل 8 نومبر
+2022`` (Urdu), ``mardi 8 novembre 2022``, ``14 ربيع الآخر 1444`` (Hijri
+lunar), ``Fri, 28 Apr 2023 11:00:00 CEST``. dateparser (by Scrapy's
+authors) reads the languages and its calendars the Solar Hijri and lunar
+Hijri dates; this module picks the calendar, puts the digits in ASCII and
+the Levantine month names in the form dateparser knows, and maps zone
+abbreviations to their offsets (dateutil reads an unknown one as UTC and
+warns that it will raise).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+from dateutil import parser as date_parser
+from dateutil.parser import UnknownTimezoneWarning
+
+#: Persian and Eastern Arabic digits, and the Arabic decimal and thousands signs.
+DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
+
+#: Solar Hijri (Jalali) month names, as Iranian and Afghan sites write them.
+JALALI_MONTHS = re.compile(
+    r"فروردین|اردیبهشت|ارديبهشت|خرداد|تیر|مرداد|امرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند|"
+    r"حمل|ثور|جوزا|سرطان|اسد|سنبله|میزان|عقرب|قوس|جدی|دلو|حوت"
+)
+#: Lunar Hijri month names.
+HIJRI_MONTHS = re.compile(
+    r"محرم|صفر|ربيع الأول|ربيع الاول|ربيع الآخر|ربيع الثاني|جمادى الأولى|جمادى الاولى|جمادى الآخرة|"
+    r"جمادى الثانية|رجب|شعبان|رمضان|شوال|ذو القعدة|ذي القعدة|ذو الحجة|ذي الحجة"
+)
+#: Gregorian months by their Levantine and Iraqi names, to the Egyptian names dateparser reads.
+LEVANTINE_MONTHS = {
+    "كانون الثاني": "يناير", "شباط": "فبراير", "آذار": "مارس", "نيسان": "أبريل", "أيار": "مايو",
+    "حزيران": "يونيو", "تموز": "يوليو", "آب": "أغسطس", "أيلول": "سبتمبر", "تشرين الأول": "أكتوبر",
+    "تشرين الثاني": "نوفمبر", "كانون الأول": "ديسمبر",
+}
+_LEVANTINE = re.compile("|".join(sorted(map(re.escape, LEVANTINE_MONTHS), key=len, reverse=True)))
+
+#: Zone abbreviations and their offsets in hours. Ambiguous ones (IST: India,
+#: Ireland, Israel; AST: Arabia, Atlantic) are not here: they count as no zone.
+ZONE_ABBREVIATIONS = {
+    "UTC": 0, "UT": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "MET": 1,
+    "MEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "TRT": 3, "IRST": 3.5, "IRDT": 4.5, "GST": 4, "AFT": 4.5,
+    "PKT": 5, "NPT": 5.75, "BDT": 6, "WIB": 7, "WITA": 8, "WIT": 9, "HKT": 8, "SGT": 8, "PHT": 8, "JST": 9,
+    "KST": 9, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
+    "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "SAST": 2, "WAT": 1,
+    "CAT": 2, "EAT": 3,
+}
+TZINFOS = {name: timezone(timedelta(hours=hours), name) for name, hours in ZONE_ABBREVIATIONS.items()}
+#: A trailing word of capitals that may be a zone abbreviation.
+_ZONE_WORD = re.compile(r"(?<![A-Za-z])([A-Z]{2,5})\s*$")
+
+
+class UnknownZone(Exception):
+    """The date names a zone by an abbreviation nobody can tell: it counts as none."""
+
+    def __init__(self, moment: datetime, abbreviation: str):
+        super().__init__(abbreviation)
+        self.moment = moment
+        self.abbreviation = abbreviation
+
+
+def ascii_digits(text: str) -> str:
+    return text.translate(DIGITS)
+
+
+def parse_with_zone_abbreviation(text: str) -> datetime:
+    """dateutil's general parser, zone abbreviations mapped to their
+    offsets. Raises :class:`UnknownZone` (with the date read without a
+    zone) for an abbreviation that is unknown or ambiguous."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnknownTimezoneWarning)
+        moment = date_parser.parse(text, tzinfos=TZINFOS)
+    if any(issubclass(w.category, UnknownTimezoneWarning) for w in caught):
+        word = _ZONE_WORD.search(text)
+        raise UnknownZone(moment.replace(tzinfo=None), word.group(1) if word else "?")
+    return moment
+
+
+@lru_cache(maxsize=4096)
+def parse_local(text: str, language: str | None) -> datetime | None:
+    """A date in an edition's language and calendar (naive: in the zone the
+    page states or the site's), or None when it is not one."""
+    import dateparser  # on first use: slow to import, and English pages never need it
+
+    text = ascii_digits(text)
+    settings = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
+    if JALALI_MONTHS.search(text) or re.fullmatch(r"\D*1[34]\d\d/\d{1,2}/\d{1,2}.*", text):
+        from dateparser.calendars.jalali import JalaliCalendar
+
+        return _calendar_date(JalaliCalendar, text)
+    if HIJRI_MONTHS.search(text):
+        from dateparser.calendars.hijri import HijriCalendar
+
+        return _calendar_date(HijriCalendar, text)
+    text = _LEVANTINE.sub(lambda m: LEVANTINE_MONTHS[m.group(0)], text)
+    languages = [language] if language and language != "en" else None
+    try:
+        found = dateparser.parse(text, languages=languages, settings=settings)
+        if found is None and languages:
+            found = dateparser.parse(text, settings=settings)
+    except (ValueError, OverflowError):
+        return None
+    return found
+
+
+def _calendar_date(calendar, text: str) -> datetime | None:
+    try:
+        found = calendar(text).get_date()
+    except (ValueError, OverflowError, TypeError, KeyError):
+        return None
+    return found.date_obj if found is not None else None
