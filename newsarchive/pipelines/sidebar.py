@@ -20,12 +20,17 @@ Rules, in order (each removed line is counted under its reason):
 ``related``
     A line that is the title of a story the page links in its sidebar, or
     that title's alt-text copy cut at an apostrophe (single-quoted ``alt``
-    attributes end there).
+    attributes end there), also behind a bullet or a short label
+    (``- Title``, ``Read more: Title``).
 ``doubled_title``
     Two adjacent copies of a short line (alt text + link text, the alt copy
     possibly cut at an apostrophe) next to a date line, equal to the
     headline or above the first paragraph: a sidebar entry or the headline
     with its image's alt text. Other doubled short lines keep one copy.
+``boilerplate``
+    Page furniture on a line of its own: image credits (``Photo: AFP``,
+    ``© dpa``), newsletter, subscription and donation calls, browser
+    notices, licence lines.
 ``headline``
     The headline (or a lead the page shows apart from the body) repeated
     before the first paragraph. A lead taken from metadata (a meta
@@ -56,6 +61,23 @@ CHROME = re.compile(
     r")$",
     re.I,
 )
+#: Whole lines that are page furniture, not the story: image credits,
+#: newsletter, subscription and donation calls, browser notices, licences.
+BOILERPLATE = re.compile(
+    r"^(?:"
+    r"(?:photo|photos|foto|fotos|image|picture|bild|crédit photo|credit|photo credit|source)\s*:\s*\S.{0,80}"
+    r"|©\s*\S.{0,60}|\(?(?:photo|foto|image)s?\s+(?:by|von|de|par)\s+[^)]{1,80}\)?"
+    r"|.{0,60}\b(?:sign up|subscribe|abonnieren|abonnez-vous|inscrivez-vous)\b.{0,80}\bnewsletters?\b.{0,60}"
+    r"|.{0,40}\bnewsletters?\b.{0,60}\b(?:sign up|subscribe|inbox|abonnieren|abonnez-vous)\b.{0,60}"
+    r"|(?:please\s+)?(?:support|donate to|become a (?:member|supporter) of)\s+(?:our|independent|this)\b.{0,80}journalism.{0,60}"
+    r"|(?:your|this) browser (?:does not|doesn't|cannot) (?:support|play).{0,80}"
+    r"|(?:please\s+)?(?:enable|turn on) javascript.{0,60}"
+    r"|this (?:article|story|work|content) (?:is|was) (?:licensed|published) under .{1,80}"
+    r"|all rights reserved\.?|alle rechte vorbehalten\.?|tous droits réservés\.?"
+    r")$",
+    re.I,
+)
+BOILERPLATE_MAX_WORDS = 25
 APOSTROPHES = "'’"
 SENTENCE_ENDS = (".", "!", "?", "…", ":", "؟", "۔", ".»", "»")
 QUOTE_CLOSERS = "\"'”’»)"
@@ -72,6 +94,18 @@ def is_prose(line: str) -> bool:
 
 def _key(line: str) -> str:
     return clean_ws(line).casefold()
+
+
+#: A bullet, or a short label with a colon, before a story's title on a line of its own.
+_LINK_LINE = re.compile(r"^(?:[-–—•·*>»]+\s*|[^:：]{1,40}[:：]\s+)(?P<title>.+)$")
+
+
+def _linked_title(key: str) -> str | None:
+    """The title in a related-link line (``- Title``, ``Read more: Title``)."""
+    match = _LINK_LINE.match(key)
+    if match is None or len(key[: match.start("title")].split()) > 4:
+        return None
+    return match.group("title").strip()
 
 
 def _is_alt_copy(short: str, full: str) -> bool:
@@ -174,8 +208,12 @@ def _strip_once(lines: list[str], title: str | None, related: frozenset[str], le
 
     if related:
         for i in range(count):
-            if keep[i] and keys[i] in related:
+            if keep[i] and (keys[i] in related or _linked_title(keys[i]) in related):
                 drop(i, "related")
+
+    for i in range(count):
+        if keep[i] and BOILERPLATE.match(lines[i]) and lines[i].count(" ") < BOILERPLATE_MAX_WORDS:
+            drop(i, "boilerplate")
 
     title_key = _key(title) if title else None
     kept = [i for i in range(count) if keep[i]]

@@ -405,6 +405,7 @@ class Parser:
             yield "title_tag", lambda: self.title_from_title_tag(x)
         elif field == "published":
             yield "text_pattern", lambda: self.date_in_text(x)
+            yield "htmldate", lambda: self.date_by_htmldate(x)
         elif field == "body":
             yield "main_text", lambda: self.main_text_body(x)
             # Last: text that the page holds only as data.
@@ -426,7 +427,8 @@ class Parser:
         if field == "url":
             return value if source == SITE else self.canonical(value, x)
         if field == "title":
-            return self.strip_title_suffix(value)
+            title = self.strip_title_suffix(value)
+            return title if source == SITE or not title else self.strip_site_name(title, x)
         if field == "lead":
             return self.strip_lead_prefix(value)
         if field == "authors":
@@ -465,6 +467,26 @@ class Parser:
                 return clean_ws(found.group(0))
         return None
 
+    def date_by_htmldate(self, x: Extraction) -> str | None:
+        """htmldate's (trafilatura's own date library) reading of the page's
+        markup and URL, when nothing else dated it — read without the page's
+        lists of other stories, whose dates are not this story's; its
+        extensive search of free text stays off for the same reason."""
+        import copy
+
+        from htmldate import find_date
+
+        logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+        tree = copy.deepcopy(x.page.root)
+        for node in self.sidebar_nodes(tree):
+            if node.getparent() is not None:
+                node.getparent().remove(node)
+        try:
+            return find_date(etree.tostring(tree, encoding="unicode", method="html"), url=x.url,
+                             extensive_search=False, original_date=True)
+        except (ValueError, TypeError):
+            return None
+
     def title_from_title_tag(self, x: Extraction) -> str | None:
         title = markup_to_text(select_first(x.page, "title::text"))
         stripped = self.strip_title_suffix(title)
@@ -476,6 +498,20 @@ class Parser:
             if head and (not site_name or tail.strip() == site_name):
                 return head
         return title or None
+
+    def strip_site_name(self, title: str, x: Extraction) -> str:
+        """A headline without the site's name and what follows it
+        (``Headline | Site``, ``Headline - Site - 28.04.2023``), whatever
+        the source: metadata repeats the ``<title>``'s suffixes too."""
+        name = (x.meta.site_name or "").casefold()
+        if not name:
+            return title
+        for separator in (" | ", " - ", " — ", " – ", " :: ", " · "):
+            parts = title.split(separator)
+            for index, part in enumerate(parts[1:], 1):
+                if part.strip().casefold() == name:
+                    return separator.join(parts[:index]).strip() or title
+        return title
 
     def strip_title_suffix(self, title: str | None) -> str | None:
         if not title:
@@ -548,10 +584,12 @@ class Parser:
             self._links[key] = found
         return found
 
-    def sidebar_nodes(self, page: Page) -> list:
-        nodes = select(page, ", ".join(self.sidebar)) if self.sidebar else []
+    def sidebar_nodes(self, page) -> list:
+        """The page's (or an lxml tree's) lists of other stories."""
+        root = page.root if isinstance(page, Page) else page
+        nodes = select(root, ", ".join(self.sidebar)) if self.sidebar else []
         if not nodes:
-            for heading in page.root.xpath(self.SIDEBAR_HEADING_TAGS):
+            for heading in root.xpath(self.SIDEBAR_HEADING_TAGS):
                 text = clean_ws(" ".join(heading.xpath("./text()")))
                 if text and SIDEBAR_HEADING.match(text):
                     nodes.extend(heading.xpath(".."))

@@ -38,12 +38,39 @@ VISIBLE_DATE = re.compile(
 )
 
 
+#: Headings of lists of other stories, in the languages of the outlets a
+#: user may archive. Data: a language is added by adding its headings.
+STORY_LIST_HEADINGS = (
+    # English (and patterns, below)
+    "featured stories", "more stories", "most viewed", "read more", "read also", "also read", "see also",
+    "you may also like", "you might also like", "recommended", "recommended for you", "trending", "trending now",
+    "latest news", "latest stories", "related",
+    # German
+    "mehr zum thema", "lesen sie auch", "lesen sie mehr", "das könnte sie auch interessieren", "weitere artikel",
+    "auch interessant", "mehr dazu", "zum thema",
+    # French
+    "à lire aussi", "a lire aussi", "lire aussi", "sur le même sujet", "à voir aussi", "à lire également",
+    "nos articles sur le sujet", "articles liés",
+    # Italian, Spanish, Portuguese
+    "leggi anche", "potrebbe interessarti", "articoli correlati", "lee también", "te puede interesar",
+    "noticias relacionadas", "más noticias", "leia também", "veja também", "notícias relacionadas", "saiba mais",
+    # Polish, Czech, Russian, Ukrainian
+    "czytaj więcej", "czytaj także", "czytaj też", "zobacz też", "zobacz także", "přečtěte si také",
+    "související články", "читайте также", "по теме", "смотрите также", "читайте також", "новости по теме",
+    # Dutch, Scandinavian, Finnish
+    "lees ook", "lees meer", "meer over", "läs också", "läs mer", "les også", "læs også", "lue myös",
+    # Turkish, Indonesian
+    "ilginizi çekebilir", "bunlar da ilginizi çekebilir", "ayrıca okuyun", "baca juga", "berita terkait",
+    # Persian, Urdu, Arabic
+    "اخبار برگزیده", "اخبار مرتبط", "منتخب خبریں", "متعلقہ خبریں", "أهم الأخبار", "اقرأ أيضا", "اقرأ أيضاً",
+    "أخبار ذات صلة", "أخبار متعلقة",
+)
 #: Headings of sidebar blocks that list other stories.
 SIDEBAR_HEADING = re.compile(
-    r"^(featured stories|related( (news|stories|articles|content|coverage|topics))?|more stories|most viewed|"
-    r"most (read|popular|shared)|read more|read also|also read|see also|you (may|might) also like|"
-    r"recommended( for you)?|trending( now)?|latest (news|stories)|more (from|on|in) .{1,40}|"
-    r"اخبار برگزیده|منتخب خبریں|أهم الأخبار)[:.]?$",
+    r"^(related( (news|stories|articles|content|coverage|topics))?|most (read|popular|shared)|"
+    r"more (from|on|in) .{1,40}|"
+    + "|".join(re.escape(heading) for heading in STORY_LIST_HEADINGS)
+    + r")\s*[:.]?$",
     re.I,
 )
 

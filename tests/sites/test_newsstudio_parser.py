@@ -27,7 +27,7 @@ def test_example_page_renders_to_the_seed_text():
 @pytest.mark.parametrize(
     "folder",
     ["islamtimes", "avapress", "generic-site", "mondoweiss", "islamtimes-redesign", "islamtimes-tables", "islamtimes-drift",
-     "islamtimes-editions"],
+     "islamtimes-editions", "generic-classes"],
 )
 def test_every_article_page_parses_to_its_expected_item(folder):
     saved = SavedSite(FIXTURES.parent / folder)
