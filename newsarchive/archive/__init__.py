@@ -32,6 +32,7 @@ from newsarchive.archive.schema import (
     REVISION_FIELDS,
     REVISIONS,
     RUNS,
+    STATE_INDEX,
     decode_column,
     ensure_schema,
     index_new_articles,
@@ -112,8 +113,10 @@ class Archive:
         return {c: decode_column(c, v) for c, v in zip(columns, row)}
 
     def story_state(self, site: str, story_code: str) -> StoryState:
+        # From the covering index: the planner would take the primary key and
+        # read the row, whose small columns are stored after the body.
         row = self.db.execute(
-            f"SELECT published, first_seen FROM {ARTICLES} WHERE site = ? AND story_code = ?",
+            f"SELECT published, first_seen FROM {ARTICLES} INDEXED BY {STATE_INDEX} WHERE site = ? AND story_code = ?",
             [site, story_code],
         ).fetchone()
         if row is not None:

@@ -33,7 +33,7 @@ import sqlite_utils
 from newsarchive.archive.identity import APPLICATION_ID
 from newsarchive.items import ArticleItem
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 ARTICLES = "articles"
 ALIASES = "aliases"
@@ -42,6 +42,8 @@ DROPPED = "dropped"
 RUNS = "runs"
 FTS = f"{ARTICLES}_fts"
 FTS_COLUMNS = ("title", "lead", "body")
+#: The covering index of discovery's "already archived?" lookup.
+STATE_INDEX = "idx_articles_site_story_code_published_first_seen"
 
 #: Item fields that are not ``articles`` columns.
 NOT_COLUMNS = frozenset({"aliases"})
@@ -79,7 +81,16 @@ TABLES: dict[str, dict] = {
         "columns": {**ARTICLE_COLUMNS, **ARCHIVE_COLUMNS},
         "pk": ("site", "story_code"),
         "not_null": {"site", "story_code"},
-        "indexes": [["published"]],
+        "indexes": [
+            ["published"],
+            # `show CODE` without a site.
+            ["story_code"],
+            # A site's stories in date order (export --site, per-day counts), ties in code order.
+            ["site", "published", "story_code"],
+            # Discovery's "already archived?" lookup reads these two columns
+            # from the index alone, never the row (whose body comes first).
+            ["site", "story_code", "published", "first_seen"],
+        ],
     },
     ALIASES: {
         "columns": {"url": str, "site": str, "story_code": str, "first_seen": str},

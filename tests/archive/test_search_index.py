@@ -6,7 +6,7 @@ import sqlite3
 import sqlite_utils
 
 from newsarchive.archive import Archive
-from newsarchive.archive.schema import ensure_schema
+from newsarchive.archive.schema import SCHEMA_VERSION, ensure_schema
 from newsarchive.items import ArticleItem
 
 
@@ -106,4 +106,4 @@ def test_an_archive_indexed_by_row_triggers_is_taken_over(tmp_path):
         assert found(archive, "edited") == ["1"]
     finally:
         archive.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 5
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
