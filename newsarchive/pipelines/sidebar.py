@@ -208,11 +208,12 @@ def _strip_once(lines: list[str], title: str | None, related: frozenset[str], le
 
     if related:
         for i in range(count):
-            if keep[i] and (keys[i] in related or _linked_title(keys[i]) in related):
+            if keep[i] and (keys[i] in related or (not prose[i] and _linked_title(keys[i]) in related)):
                 drop(i, "related")
 
     for i in range(count):
-        if keep[i] and BOILERPLATE.match(lines[i]) and lines[i].count(" ") < BOILERPLATE_MAX_WORDS:
+        # Word count first: most lines are prose, too long to be furniture.
+        if keep[i] and lines[i].count(" ") < BOILERPLATE_MAX_WORDS and BOILERPLATE.match(lines[i]):
             drop(i, "boilerplate")
 
     title_key = _key(title) if title else None
