@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from newsarchive.archive.identity import SQLITE_HEADER
 from newsarchive.archive.schema import ALIASES, ARTICLES, REVISIONS, RUNS, decode_column
 
 
@@ -39,7 +40,7 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
             header = stream.read(16)
     except OSError as exc:
         raise ArchiveUnreadable(f"{path} cannot be read: {exc.strerror}") from None
-    if header != b"SQLite format 3\x00":
+    if header != SQLITE_HEADER:
         raise ArchiveUnreadable(f"{path} is not an SQLite database, so not a newsarchive archive")
     uri = f"file:{quote(str(path.resolve()))}"
     modes = ("?mode=ro", "?immutable=1") if Path(f"{path}-wal").exists() else ("?immutable=1",)
@@ -180,8 +181,13 @@ def runs(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-#: Finish reasons of a run that did its job.
+#: Finish reasons of a run that did its job (besides ``closespider_*``: a limit it was given).
 COMPLETED = frozenset({"finished", "shutdown"})
+
+
+def completed(reason: str | None) -> bool:
+    """A crawl that ended for this reason did its job."""
+    return reason is not None and (reason in COMPLETED or reason.startswith("closespider_"))
 
 
 def health(conn: sqlite3.Connection, site: str | None = None, last: int = 5) -> dict[str, list[dict[str, Any]]]:
@@ -218,6 +224,6 @@ def _verdict(run: dict[str, Any]) -> str:
         return "running" if run["finished_at"] is None else "failed"
     if run["drift"] and run["drift"].get("drifted"):
         return "drifted"
-    if reason not in COMPLETED and not reason.startswith("closespider_"):
+    if not completed(reason):
         return "failed"
     return "ok"

@@ -20,14 +20,13 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from newsarchive.archive import ArchiveBusy, NotAnArchive
+from newsarchive.archive.queries import completed
 from newsarchive.pipelines.store import ARCHIVE_ERROR
 from newsarchive.sites.profiles import ProfileError
 
 logger = logging.getLogger("newsarchive.crawl")
 
 EXIT_FINISHED, EXIT_FAILED = 0, 1
-#: Finish reasons of a run that did its job.
-COMPLETED = frozenset({"finished", "shutdown"})
 #: What a crawl refuses with one line, no traceback: the user can fix it.
 REFUSALS = (ArchiveBusy, NotAnArchive, ProfileError, ValueError)
 
@@ -48,7 +47,7 @@ class Command(ScrapyCrawl):
         elif archive_error:
             logger.error("The crawl failed: the archive could not be written (%s)", archive_error)
             self.exitcode = EXIT_FAILED
-        elif reason is not None and reason not in COMPLETED and not str(reason).startswith("closespider_"):
+        elif reason is not None and not completed(reason):
             logger.error("The crawl did not finish its job: %s", reason)
             self.exitcode = EXIT_FAILED
 

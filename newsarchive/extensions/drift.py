@@ -36,6 +36,11 @@ DROP_PREFIX = "newsarchive/dropped/"
 STATS_KEY = "newsarchive/drift"
 
 
+def drops_by_reason(stats: dict) -> dict[str, int]:
+    """The crawl's dropped pages per reason, from its ``newsarchive/dropped/<reason>`` counters."""
+    return {key[len(DROP_PREFIX):]: count for key, count in stats.items() if key.startswith(DROP_PREFIX)}
+
+
 def drift_report(
     stats: dict,
     rule_fields,
@@ -51,7 +56,7 @@ def drift_report(
             field, _, source = key[len(FIELDS_PREFIX):].partition("/")
             sources.setdefault(field, Counter())[source] += count
     stories = sum(sources.get("story_code", Counter()).values())
-    drops = Counter({key[len(DROP_PREFIX):]: count for key, count in stats.items() if key.startswith(DROP_PREFIX)})
+    drops = Counter(drops_by_reason(stats))
     pages = stories + sum(drops.values())
     report: dict = {"stories": stories, "fallback": {}, "dropped": {}, "sources": {}, "alarms": []}
     for field in WATCHED_FIELDS:

@@ -17,12 +17,12 @@ from scrapy.exceptions import NotConfigured
 
 from newsarchive.archive import ArchiveBusy, NotAnArchive, archive_for
 from newsarchive.extensions.drift import STATS_KEY as DRIFT_KEY
+from newsarchive.extensions.drift import drops_by_reason
 from newsarchive.pipelines.store import ARCHIVE_ERROR
 
 logger = logging.getLogger(__name__)
 
 STATUS_PREFIX = "downloader/response_status_count/"
-DROP_PREFIX = "newsarchive/dropped/"
 
 
 def ledger_fields(stats: dict, reason: str) -> dict:
@@ -30,7 +30,7 @@ def ledger_fields(stats: dict, reason: str) -> dict:
     started = stats.get("start_time")
     if isinstance(started, datetime):
         stats = {**stats, "elapsed_seconds": (datetime.now(timezone.utc) - started).total_seconds()}
-    dropped = {key[len(DROP_PREFIX) :]: value for key, value in stats.items() if key.startswith(DROP_PREFIX)}
+    dropped = drops_by_reason(stats)
     drift = stats.get(DRIFT_KEY)
     if stats.get("newsarchive/dedupe/in_run"):
         dropped["duplicate_in_run"] = stats["newsarchive/dedupe/in_run"]

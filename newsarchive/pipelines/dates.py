@@ -18,9 +18,9 @@ from dateutil import parser as date_parser
 from dateutil import tz
 
 from newsarchive.items import ArticleItem
-from newsarchive.pipelines.local_dates import UnknownZone, ascii_digits, parse_local, parse_with_zone_abbreviation
+from newsarchive.pipelines.local_dates import UnknownZone, parse_local, parse_with_zone_abbreviation
 from newsarchive.sites import SITES
-from newsarchive.sites.text import MONTHS, WEEKDAYS, clean_ws
+from newsarchive.sites.text import MONTHS, WEEKDAYS, ascii_digits, clean_ws
 
 logger = logging.getLogger(__name__)
 

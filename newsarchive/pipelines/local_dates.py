@@ -22,8 +22,7 @@ from functools import lru_cache
 from dateutil import parser as date_parser
 from dateutil.parser import UnknownTimezoneWarning
 
-#: Persian and Eastern Arabic digits, and the Arabic decimal and thousands signs.
-DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
+from newsarchive.sites.text import ascii_digits
 
 #: Solar Hijri (Jalali) month names, as Iranian and Afghan sites write them.
 JALALI_MONTHS = re.compile(
@@ -65,10 +64,6 @@ class UnknownZone(Exception):
         super().__init__(abbreviation)
         self.moment = moment
         self.abbreviation = abbreviation
-
-
-def ascii_digits(text: str) -> str:
-    return text.translate(DIGITS)
 
 
 def parse_with_zone_abbreviation(text: str) -> datetime:

@@ -296,8 +296,6 @@ class Parser:
             published_raw=x.get("published"),
             modified_raw=x.get("modified"),
         )
-        for field in FIELDS:
-            x.get(field)
         item.field_sources = {f: x.sources[f] for f in FIELDS if f in x.sources}
         return item
 
@@ -323,9 +321,13 @@ class Parser:
             return safe_url_string(x.url)
         return safe_url_string(self.site.canonical_origin + best.canonical_path)
 
+    def url_parts(self, x: Extraction):
+        """The story's canonical URL (else the page's) taken apart by the site's URL rules."""
+        return x.memo("url_parts", lambda: self.site.article_url(x.get("url")) or self.site.article_url(x.url))
+
     def site_language(self, x: Extraction) -> str | None:
         """The edition the story's URL names."""
-        parsed = self.site.article_url(x.get("url") or x.url) or self.site.article_url(x.url)
+        parsed = self.url_parts(x)
         return parsed.language if parsed and self.site.url_forms else None
 
     def check_article(self, x: Extraction) -> None:
@@ -334,7 +336,7 @@ class Parser:
 
     def kind(self, x: Extraction) -> str | None:
         """The kind of story the URL names (news, video, ...), else "article"."""
-        parsed = self.site.article_url(x.get("url") or x.url) or self.site.article_url(x.url)
+        parsed = self.url_parts(x)
         return (parsed.kind if parsed else None) or "article"
 
     # -- sources -------------------------------------------------------------
@@ -600,11 +602,10 @@ class Parser:
         taken from the main text) every headline-long link to another story
         of the site: the sidebar pipeline removes them from the body, the
         spider follows them."""
-        listed = x.memo("listed", lambda: self.listed_stories(x))
-        if listed or x.sources.get("body") == SITE:
-            return listed
+        if x.sources.get("body") == SITE:
+            return x.memo("listed", lambda: self.listed_stories(x))
         # The body is the page's main text: whatever headline links it let in must go.
-        return x.memo("headlines", lambda: self.headline_links(x))
+        return self.story_links(x)
 
     def story_links(self, x: Extraction) -> list[dict]:
         """The stories a main-text body may have let in: the page's story
@@ -639,10 +640,6 @@ class Parser:
                         entry["date"] = next((clean_ws(t) for t in item.itertext() if is_date_line(t)), None)
         return [entry for entry in related.values() if entry["title"]]
 
-    def link_story_code(self, url: str) -> str | None:
-        """The story code of a link found on a page, if it leads to a story."""
-        return self.site.story_code(url)
-
     def headline_links(self, x: Extraction) -> list[dict]:
         """The page's links to other stories of the site with headline-long text."""
         own = x.get("url")
@@ -653,10 +650,9 @@ class Parser:
             if not href or href.startswith(("#", "javascript:", "mailto:")):
                 continue
             target, code = self.resolve_link(x.url, href)
-            if not same_site(target, x.url):
+            if not code or not same_site(target, x.url):
                 continue
-            code = self.link_story_code(target)
-            if not code or code == code_here or target == own:
+            if code == code_here or target == own:
                 continue
             title = clean_ws(" ".join(link.itertext()))
             if len(title.split()) < HEADLINE_WORDS:

@@ -82,15 +82,7 @@ class PageMetadata:
     @cached_property
     def json_ld(self) -> dict:
         """The page's schema.org article object ({} if none)."""
-        for script in self.page.root.xpath('//script[@type="application/ld+json"]/text()'):
-            try:
-                document = json.loads(script.strip().rstrip(";"))
-            except ValueError:
-                continue
-            for node in _walk_json(document):
-                if _types(node) & ARTICLE_TYPES:
-                    return node
-        return {}
+        return next((node for node in self.json_ld_nodes if _types(node) & ARTICLE_TYPES), {})
 
     @cached_property
     def json_ld_nodes(self) -> list[dict]:

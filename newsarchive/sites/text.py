@@ -75,6 +75,15 @@ SIDEBAR_HEADING = re.compile(
 )
 
 
+#: Persian and Eastern Arabic digits, and the Arabic decimal and thousands signs, to ASCII.
+LOCAL_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
+
+
+def ascii_digits(text: str) -> str:
+    """Numbers as an edition prints them (``۱۴۰۱``, ``٢٠٢٢``) in ASCII digits."""
+    return text.translate(LOCAL_DIGITS)
+
+
 def clean_ws(text: str | None) -> str:
     """Collapse runs of whitespace (non-breaking spaces included) to one space,
     in Unicode NFC form."""

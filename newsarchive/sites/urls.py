@@ -9,11 +9,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from w3lib.url import safe_url_string
 
+from newsarchive.sites.text import ascii_digits
+
 #: Query parameters that only track where a click came from.
 TRACKING_PARAMS = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|mc_cid|mc_eid|ref_src)$", re.I)
-
-#: Persian and Eastern Arabic digits to ASCII: story codes printed in an edition's digits.
-LOCAL_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 #: A story code longer than this is not an id but garbage.
 MAX_STORY_CODE_DIGITS = 15
@@ -51,7 +50,7 @@ def normalize_story_code(raw: str | None) -> str | None:
     """Digits only, without leading zeros; None for anything else."""
     if raw is None:
         return None
-    raw = str(raw).strip().translate(LOCAL_DIGITS)
+    raw = ascii_digits(str(raw).strip())  # story codes printed in an edition's digits
     if not raw.isascii() or not raw.isdigit():
         return None
     code = raw.lstrip("0")
