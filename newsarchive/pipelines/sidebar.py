@@ -48,7 +48,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from newsarchive.items import ArticleItem
-from newsarchive.sites.text import SIDEBAR_HEADING, VISIBLE_DATE, body_to_lines, clean_ws
+from newsarchive.sites.text import SIDEBAR_HEADING, VISIBLE_DATE, body_to_lines, clean_ws, is_prose
 
 logger = logging.getLogger(__name__)
 
@@ -79,17 +79,6 @@ BOILERPLATE = re.compile(
 )
 BOILERPLATE_MAX_WORDS = 25
 APOSTROPHES = "'’"
-SENTENCE_ENDS = (".", "!", "?", "…", ":", "؟", "۔", ".»", "»")
-QUOTE_CLOSERS = "\"'”’»)"
-
-
-def is_prose(line: str) -> bool:
-    """True for a line that reads as a paragraph rather than a headline.
-    ``line`` is cleaned (:func:`clean_ws`): one space between words."""
-    words = line.count(" ") + 1 if line else 0
-    if words >= 40:
-        return True
-    return words >= 8 and line.rstrip(QUOTE_CLOSERS).endswith(SENTENCE_ENDS)
 
 
 def _key(line: str) -> str:

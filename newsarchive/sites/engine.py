@@ -33,15 +33,19 @@ from parsel.csstranslator import css2xpath
 from w3lib.url import safe_url_string
 
 from newsarchive.items import ArticleItem
-from newsarchive.sites.urls import normalize_story_code, normalize_url, origin, same_site, url_story_code
+from newsarchive.sites.urls import domain_name, normalize_story_code, normalize_url, origin, same_site, url_story_code
+from newsarchive.sites.markup import main_text_markup
 from newsarchive.sites.metadata import PageMetadata
+from newsarchive.sites.page_data import page_data_body
 from newsarchive.sites.page import Page, PageRejected, looks_binary
 from newsarchive.sites.text import (
     SIDEBAR_HEADING,
     VISIBLE_DATE,
     clean_ws,
+    prose_length,
     element_text,
     markup_to_text,
+    name_key,
     paragraphs_to_body,
     text_lines,
 )
@@ -61,9 +65,14 @@ FIELDS = (
 #: A line that gives the story code: ``Story Code : 1023423``, ``کد خبر : ۱۰۲۳۴۲۳``,
 #: ``رمز الخبر: ...``, ``خبر کا کوڈ : ...`` (``\d`` takes every script's digits).
 STORY_CODE_TEXT = re.compile(r"(?:Story\s*Code|کد\s*خبر|کد\s*مطلب|رمز\s*الخبر|رقم\s*الخبر|خبر\s*کا\s*کوڈ|کوڈ)\s*:\s*(\d+)", re.I)
+#: What joins a headline to the site's name in a title.
+TITLE_SEPARATORS = (" | ", " - ", " — ", " – ", " :: ", " · ")
 #: Link text this long is a headline, not a menu entry.
 HEADLINE_WORDS = 4
 MAX_RELATED = 60
+#: Below this share of the default mode's main text, precision mode has
+#: pruned the body itself, not just its clutter.
+PRECISION_KEEPS_AT_LEAST = 0.25
 
 
 @lru_cache(maxsize=1024)
@@ -110,35 +119,6 @@ def text_list(node, selectors) -> list[str]:
         if values:
             return values
     return []
-
-
-#: Elements that make a table cell hold a page's layout rather than data.
-_BLOCK_IN_CELL = etree.XPath(
-    "(.//td|.//th)[.//div or .//p or .//table or .//ul or .//h1 or .//h2 or .//h3 or .//br/following-sibling::*[1][self::br]]"
-)
-_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
-
-
-def layout_tables_unwrapped(root) -> str | None:
-    """The page's markup with its layout tables turned into plain blocks,
-    or None when it has none.
-
-    Older sites lay pages out with tables: the article is a cell among
-    menus and sidebars, its paragraphs separated by ``<br><br>``.
-    Main-text extraction reads a table as data and flattens each cell into
-    one line. A table whose cells hold blocks (paragraphs, divs, lists,
-    headings, other tables, blank lines) is layout, never data.
-    """
-    if not any(_BLOCK_IN_CELL(table) for table in root.iter("table")):
-        return None
-    import copy
-
-    tree = copy.deepcopy(root)
-    for table in list(tree.iter("table")):
-        if table.getparent() is not None and _BLOCK_IN_CELL(table):
-            for element in table.iter(*_TABLE_PARTS):
-                element.tag = "div"
-    return etree.tostring(tree, encoding="unicode", method="html")
 
 
 def _block_with_text(page: Page, text: str):
@@ -412,6 +392,7 @@ class Parser:
             yield "main_text", lambda: self.main_text_body(x)
             # Last: text that the page holds only as data.
             yield "json_ld", lambda: x.meta.article_body()
+            yield "page_data", lambda: page_data_body(x.page.root)
         elif field == "url":
             yield "url", lambda: x.url
         elif field == "image_url":
@@ -494,24 +475,27 @@ class Parser:
         stripped = self.strip_title_suffix(title)
         if stripped != title:
             return stripped
-        site_name = x.meta.site_name
-        for separator in (" | ", " - ", " — ", " – "):
-            head, _, tail = title.rpartition(separator)
-            if head and (not site_name or tail.strip() == site_name):
+        named = self.strip_site_name(title, x)
+        if named != title or x.meta.site_name:
+            return named or None
+        # A name the page does not give: a <title>'s last part is the site's.
+        for separator in TITLE_SEPARATORS[:4]:
+            head, _, _ = title.rpartition(separator)
+            if head:
                 return head
         return title or None
 
     def strip_site_name(self, title: str, x: Extraction) -> str:
         """A headline without the site's name and what follows it
         (``Headline | Site``, ``Headline - Site - 28.04.2023``), whatever
-        the source: metadata repeats the ``<title>``'s suffixes too."""
-        name = (x.meta.site_name or "").casefold()
-        if not name:
-            return title
-        for separator in (" | ", " - ", " — ", " – ", " :: ", " · "):
+        the source: metadata repeats the ``<title>``'s suffixes too. The
+        site's name is the one its pages give, or its domain's
+        (``Islam Times`` on islamtimes.com)."""
+        names = {name_key(x.meta.site_name or ""), name_key(domain_name(x.url))} - {""}
+        for separator in TITLE_SEPARATORS:
             parts = title.split(separator)
             for index, part in enumerate(parts[1:], 1):
-                if part.strip().casefold() == name:
+                if name_key(part) in names:
                     return separator.join(parts[:index]).strip() or title
         return title
 
@@ -554,7 +538,7 @@ class Parser:
     def main_text(self, page: Page, html: str | None = None) -> list[str]:
         """The page's main text by trafilatura, one line per paragraph."""
         if html is None:
-            html = layout_tables_unwrapped(page.root) or page.html
+            html = main_text_markup(page.root) or page.html
         if not html.strip():
             return []
         import trafilatura  # on first use: it is slow to import and rules usually match
@@ -563,8 +547,23 @@ class Parser:
         # own; here such a page is a drop with its reason, counted once.
         logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
         # Precision first: the sidebar pipeline then takes out what still leaks.
-        text = trafilatura.extract(html, url=page.url, include_comments=False, favor_precision=True)
-        return [line for line in (clean_ws(t) for t in (text or "").splitlines()) if line]
+        precise = trafilatura.extract(html, url=page.url, include_comments=False, favor_precision=True) or ""
+        lines = [line for line in (clean_ws(t) for t in precise.splitlines()) if line]
+        if not lines:
+            return lines  # nothing in the markup: the page's data is a later source
+        # Precision mode also prunes whole bodies (containers it takes for
+        # hidden, grids of blocks): when it keeps only a small part of the
+        # sentences the default mode finds, the fuller text wins and the
+        # sidebar pipeline cleans it. Sentences, because the default mode's
+        # extra menus and headline lists are not a sign of a pruned body.
+        kept = prose_length(lines)
+        if kept >= PRECISION_KEEPS_AT_LEAST * prose_length(text_lines(page.root)):
+            return lines  # a share the default mode could not beat: it finds no more than the page has
+        fuller = trafilatura.extract(html, url=page.url, include_comments=False) or ""
+        fuller_lines = [line for line in (clean_ws(t) for t in fuller.splitlines()) if line]
+        if kept < PRECISION_KEEPS_AT_LEAST * prose_length(fuller_lines):
+            return fuller_lines
+        return lines
 
     # -- other stories the page links to ---------------------------------------
 

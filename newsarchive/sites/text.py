@@ -84,6 +84,30 @@ def ascii_digits(text: str) -> str:
     return text.translate(LOCAL_DIGITS)
 
 
+SENTENCE_ENDS = (".", "!", "?", "…", ":", "؟", "۔", ".»", "»")
+QUOTE_CLOSERS = "\"'”’»)"
+
+
+def is_prose(line: str) -> bool:
+    """True for a line that reads as a paragraph rather than a headline.
+    ``line`` is cleaned (:func:`clean_ws`): one space between words."""
+    words = line.count(" ") + 1 if line else 0
+    if words >= 40:
+        return True
+    return words >= 8 and line.rstrip(QUOTE_CLOSERS).endswith(SENTENCE_ENDS)
+
+
+def prose_length(lines: Iterable[str]) -> int:
+    """How much of the text is paragraphs: the length of its prose lines."""
+    return sum(len(line) for line in lines if is_prose(line))
+
+
+def name_key(text: str) -> str:
+    """A name as letters and digits only, case folded: ``Islam Times``,
+    ``islamtimes`` and ``ISLAM-TIMES`` are one name."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 def clean_ws(text: str | None) -> str:
     """Collapse runs of whitespace (non-breaking spaces included) to one space,
     in Unicode NFC form."""

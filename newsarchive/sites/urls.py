@@ -37,6 +37,14 @@ def host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def domain_name(url: str) -> str:
+    """The name a site's domain spells: ``islamtimes`` for www.islamtimes.com."""
+    labels = host(url).split(".")
+    while len(labels) > 2 and labels[0] in ("www", "m", "amp", "mobile", "en"):
+        labels = labels[1:]
+    return labels[0] if labels else ""
+
+
 def same_site(a: str, b: str) -> bool:
     return host(a).removeprefix("www.") == host(b).removeprefix("www.")
 

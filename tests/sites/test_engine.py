@@ -10,7 +10,7 @@ import pytest
 from newsarchive.replay.expected import expected_item
 from newsarchive.replay.pages import SavedSite
 from newsarchive.sites import ISLAM_TIMES, generic_site
-from newsarchive.sites.engine import layout_tables_unwrapped
+from newsarchive.sites.engine import main_text_markup
 from newsarchive.sites.page import Page, PageRejected
 from tests.conftest import FIXTURES
 
@@ -85,9 +85,9 @@ def test_json_ld_article_body_is_the_last_body_source():
 
 def test_a_data_table_is_left_to_the_main_text_extractor():
     data = "<table><tr><th>Party</th><th>Seats</th></tr><tr><td>A</td><td>12</td></tr></table>"
-    assert layout_tables_unwrapped(page(f"<html><body><p>Text.</p>{data}</body></html>").root) is None
+    assert main_text_markup(page(f"<html><body><p>Text.</p>{data}</body></html>").root) is None
     layout = "<table><tr><td><div>Menu</div></td><td>One.<br><br>Two.</td></tr></table>"
-    unwrapped = layout_tables_unwrapped(page(f"<html><body>{layout}</body></html>").root)
+    unwrapped = main_text_markup(page(f"<html><body>{layout}</body></html>").root)
     assert "<table" not in unwrapped and "One." in unwrapped
 
 

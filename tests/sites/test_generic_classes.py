@@ -11,6 +11,7 @@ import pytest
 from newsarchive.replay.expected import expected_item
 from newsarchive.replay.pages import SavedSite
 from newsarchive.sites import resolve_site
+from newsarchive.sites.markup import main_text_markup
 from newsarchive.sites.page import Page
 from tests.conftest import FIXTURES
 
@@ -28,11 +29,40 @@ def paragraphs(item: dict) -> list[str]:
     return item["body"].split("\n\n")
 
 
+#: Its own, longer story: the failure needs a body several times the size of the text that misleads.
+OWN_STORY = {"precision-pruned"}
+
+
 def test_every_page_keeps_exactly_the_storys_four_paragraphs(items):
     first = paragraphs(items["first-paragraph"])
     assert len(first) == 4 and first[0].startswith("Die Stadtverwaltung hat am Dienstag")
     for name, item in items.items():
-        assert paragraphs(item) == first, name
+        if name not in OWN_STORY:
+            assert paragraphs(item) == first, name
+
+
+def test_1_a_body_cut_into_containers_by_ads_and_teasers_is_whole(items):
+    item = items["split-body"]
+    assert len(paragraphs(item)) == 4 and item["field_sources"]["body"] == "main_text"
+    assert "Stadtrat vertagt" not in item["body"] and "Auch interessant" not in item["body"]
+
+
+def test_1_a_list_of_teaser_cards_is_not_joined_into_a_body():
+    cards = "".join(
+        f'<div class="card"><a href="/politik/2024/05/0{i}/meldung-nummer-{i}-aus-der-stadt"><p>Die Meldung Nummer {i} '
+        f'aus der Stadt erzählt in einem Satz, worum es in diesem Artikel geht.</p></a></div><div class="ad"></div>'
+        for i in range(1, 5)
+    )
+    html = f"<html><body><article><p>{'Ein Satz des Artikels steht hier. ' * 20}</p></article>{cards}</body></html>"
+    assert main_text_markup(Page.from_http("https://www.nachrichten.example/a", {"Content-Type": "text/html"}, html.encode()).root) is None
+
+
+def test_2_a_body_that_precision_mode_prunes_comes_from_the_default_mode(items):
+    item = items["precision-pruned"]
+    body = paragraphs(item)
+    assert len(body) == 4 and body[0].startswith("Die Stadtverwaltung hat am Dienstag")
+    assert body[-1].endswith("Karte der neuen Linien veröffentlichen.")
+    assert "Nachdruckservice" not in item["body"]
 
 
 def test_3_a_first_paragraph_equal_to_the_meta_description_stays(items):
@@ -76,3 +106,17 @@ def test_a_story_lists_dates_never_date_the_story():
 def test_8_a_body_held_only_as_data_is_used(items):
     item = items["body-as-data"]
     assert item["field_sources"]["body"] == "json_ld" and len(paragraphs(item)) == 4
+
+
+def test_8_a_body_held_only_as_a_frameworks_page_data_is_used_without_the_teasers(items):
+    item = items["body-as-next-data"]
+    assert item["field_sources"]["body"] == "page_data" and len(paragraphs(item)) == 4
+    assert "Radwegenetz" not in item["body"]
+
+
+def test_4_a_site_that_never_names_itself_loses_its_domains_name_from_titles():
+    html = ('<html><head><meta property="og:title" content="Busse fahren nachts | Nachrichten">'
+            '<meta property="og:type" content="article"></head><body><p>' + "Text. " * 100 + "</p></body></html>")
+    url = "https://www.nachrichten.example/politik/2024/05/15/busse-fahren-nachts"
+    item = resolve_site(url).parse(Page.from_http(url, {"Content-Type": "text/html"}, html.encode()))
+    assert item.title == "Busse fahren nachts"

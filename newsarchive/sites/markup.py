@@ -1,0 +1,101 @@
+"""The page's markup as main-text extraction should see it.
+
+Main-text extractors choose one container for the article and read a table
+as data. Two common layouts defeat that: pages laid out with tables, and
+bodies cut into several containers by ads and teaser boxes. Both are undone
+here, on a copy of the page, before extraction.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from lxml import etree
+
+from newsarchive.sites.text import clean_ws, is_prose
+
+#: Elements that make a table cell hold a page's layout rather than data.
+_BLOCK_IN_CELL = etree.XPath(
+    "(.//td|.//th)[.//div or .//p or .//table or .//ul or .//h1 or .//h2 or .//h3 or .//br/following-sibling::*[1][self::br]]"
+)
+_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
+_CONTAINERS = ("div", "section", "article")
+#: A container whose text is mostly link text is a teaser or a menu, not a body part.
+MAX_LINK_SHARE = 0.3
+
+
+def _layout_tables(root) -> list:
+    return [table for table in root.iter("table") if _BLOCK_IN_CELL(table)]
+
+
+def _own_paragraphs(container) -> list[str]:
+    """The container's prose paragraphs that are not link text."""
+    paragraphs = (p for p in container.iter("p") if not any(a.tag == "a" for a in p.iterancestors()))
+    return [text for text in (clean_ws(" ".join(p.itertext())) for p in paragraphs) if is_prose(text)]
+
+
+def _link_share(container) -> float:
+    text = len(clean_ws(" ".join(container.itertext())))
+    links = sum(len(clean_ws(" ".join(a.itertext()))) for a in container.iter("a"))
+    return links / text if text else 1.0
+
+
+def _body_part(element) -> bool:
+    return bool(_own_paragraphs(element)) and _link_share(element) <= MAX_LINK_SHARE
+
+
+def split_bodies(root) -> list[list]:
+    """Groups of sibling containers that are one body cut into parts: the
+    same tag and class, two or more of them holding prose paragraphs, with
+    other blocks (ads, teasers) between them."""
+    groups = []
+    for parent in root.iter():
+        seen: dict[tuple, list] = {}
+        for child in parent:
+            if child.tag in _CONTAINERS and (child.get("class") or "").strip():
+                seen.setdefault((child.tag, child.get("class").strip()), []).append(child)
+        for members in seen.values():
+            parts = [m for m in members if _body_part(m)]
+            if len(parts) >= 2 and _separated(parts):
+                groups.append(parts)
+    return groups
+
+
+def _separated(parts: list) -> bool:
+    """Parts with something between them: next to each other they are
+    blocks one container already holds (paragraph wrappers, cards)."""
+    parent = parts[0].getparent()
+    positions = [parent.index(part) for part in parts]
+    return any(b - a > 1 for a, b in zip(positions, positions[1:]))
+
+
+def main_text_markup(root) -> str | None:
+    """The page's markup with layout tables turned into plain blocks and a
+    body's parts joined into its first container, or None when it has
+    neither.
+
+    Older sites lay pages out with tables: the article is a cell among
+    menus and sidebars, its paragraphs separated by ``<br><br>``; a table
+    whose cells hold blocks (paragraphs, divs, lists, headings, other
+    tables, blank lines) is layout, never data. Newer ones cut the body
+    into containers of the same class with ads and "read also" boxes
+    between them; an extractor keeps only the first.
+    """
+    tables, groups = _layout_tables(root), split_bodies(root)
+    if not tables and not groups:
+        return None
+    tree = copy.deepcopy(root)
+    # The copy's elements, found by their place in the original.
+    twin = dict(zip(root.iter(), tree.iter()))
+    for table in tables:
+        for element in twin[table].iter(*_TABLE_PARTS):
+            element.tag = "div"
+    for parts in groups:
+        first, *rest = (twin[part] for part in parts)
+        for part in rest:
+            if part.getparent() is None:
+                continue
+            first.extend(list(part))
+            part.getparent().remove(part)
+    return etree.tostring(tree, encoding="unicode", method="html")
+
