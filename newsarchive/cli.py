@@ -27,7 +27,6 @@ from tabulate import tabulate
 
 from newsarchive.archive import Archive, ArchiveBusy
 from newsarchive.archive import queries
-from newsarchive.reparse import ProgressPrinter, reparse
 from newsarchive.settings import NEWSARCHIVE_DB
 from newsarchive.sites import register_profiles
 from newsarchive.sites.profiles import ProfileError
@@ -270,12 +269,17 @@ def _share(value) -> str:
 @click.option("--since", type=Day(), help="Only captures made on or after this date (YYYY-MM-DD).")
 @click.option("--profiles", envvar="NEWSARCHIVE_PROFILES",
               help="A .toml site profile or a folder of them, as for the crawl (env: NEWSARCHIVE_PROFILES).")
-def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, since: str | None, profiles: str | None):
+@click.option("-j", "--workers", type=click.IntRange(min=1), show_default="one per core",
+              help="Parser processes (the archive is written by one more).")
+def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, since: str | None, profiles: str | None,
+                    workers: int):
     """Run today's parsers and pipelines over the archived captures.
 
     Stories come out new, updated (a revision keeps what changed) or
     unchanged. No network is used.
     """
+    from newsarchive.reparse import ProgressPrinter, default_workers, reparse
+
     warc_dir = warc_dir or db_path.parent / "warc"
     if not warc_dir.is_dir():
         raise click.ClickException(f"no WARC folder at {warc_dir}")
@@ -292,7 +296,7 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
         raise click.ClickException(str(busy)) from None
     try:
         counts = reparse(
-            archive, warc_dir, site=site, since=since,
+            archive, warc_dir, site=site, since=since, workers=workers or default_workers(),
             progress=ProgressPrinter(lambda line: click.echo(line, err=True)),
         )
     except KeyError as unknown:

@@ -20,7 +20,6 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 import sqlite_utils
-from itemadapter import ItemAdapter
 
 from newsarchive.archive.identity import NotAnArchive, check_archive_file
 from newsarchive.archive.lock import ArchiveBusy, ArchiveLock
@@ -33,6 +32,7 @@ from newsarchive.archive.schema import (
     REVISIONS,
     RUNS,
     STATE_INDEX,
+    count_new_articles,
     decode_column,
     ensure_schema,
     index_new_articles,
@@ -150,6 +150,10 @@ class Archive:
         if isinstance(item, ArticleItem):
             # Our own dataclass: read the fields, no deep copy (the item is done with).
             return {name: getattr(item, name) for name in ARTICLE_COLUMNS}
+        # Imported here: itemadapter imports Scrapy, half a second of every
+        # command's start-up, and only items of other types need it.
+        from itemadapter import ItemAdapter
+
         adapter = ItemAdapter(item)
         return {name: adapter.get(name) for name in ARTICLE_COLUMNS}
 
@@ -255,6 +259,7 @@ class Archive:
         last = last_article_rowid(conn)
         conn.executemany(sql, values)
         index_new_articles(conn, last)
+        count_new_articles(conn, last)
 
     @contextmanager
     def _transaction(self):

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from newsarchive.archive.identity import SQLITE_HEADER
-from newsarchive.archive.schema import ALIASES, ARTICLES, REVISIONS, RUNS, decode_column
+from newsarchive.archive.schema import ALIASES, ARTICLES, REVISIONS, RUNS, STORY_COUNTS, decode_column
 
 
 class ArchiveUnreadable(Exception):
@@ -72,56 +72,98 @@ def decoded(row: sqlite3.Row) -> dict[str, Any]:
 
 def site_stats(conn: sqlite3.Connection, days: int = 14) -> list[dict[str, Any]]:
     """Per site: stories, first and last publication date, last run, and
-    stories per day over the ``days`` days up to the last publication date."""
-    sites = conn.execute(
-        f"SELECT site, count(*) AS stories, min(published) AS first, max(published) AS last,"
-        f" sum(published IS NULL) AS undated FROM {ARTICLES} GROUP BY site ORDER BY site"
-    ).fetchall()
+    stories per day over the ``days`` days up to the last publication date.
+
+    Counts come from ``story_counts`` and dates from the (site, published)
+    index: nothing here reads a story's row, whatever the archive's size.
+    An archive from before the counts (opened read-only, so not migrated)
+    is counted row by row.
+    """
+    counted = _has(conn, STORY_COUNTS)
+    if counted:
+        sites = conn.execute(
+            f"SELECT site, sum(stories) AS stories, sum(CASE WHEN day = '' THEN stories ELSE 0 END) AS undated"
+            f" FROM {STORY_COUNTS} GROUP BY site HAVING sum(stories) > 0 ORDER BY site"
+        ).fetchall()
+    else:
+        sites = conn.execute(
+            f"SELECT site, count(*) AS stories, sum(published IS NULL) AS undated FROM {ARTICLES} GROUP BY site ORDER BY site"
+        ).fetchall()
     result = []
     for row in sites:
         entry = dict(row)
+        key = [row["site"]]
+        # Each on its own: SQLite answers a lone min() or max() from the index's ends.
+        entry["first"] = conn.execute(
+            f"SELECT min(published) FROM {ARTICLES} WHERE site = ? AND published IS NOT NULL", key
+        ).fetchone()[0]
+        entry["last"] = conn.execute(f"SELECT max(published) FROM {ARTICLES} WHERE site = ?", key).fetchone()[0]
         entry["last_run"] = None
         if _has(conn, RUNS):
             run = conn.execute(
                 f"SELECT id, started_at, finished_at, finish_reason FROM {RUNS}"
                 " WHERE site = ? ORDER BY id DESC LIMIT 1",
-                [row["site"]],
+                key,
             ).fetchone()
             entry["last_run"] = dict(run) if run else None
-        end = date.fromisoformat(row["last"][:10]) if row["last"] else date.today()
+        end = date.fromisoformat(entry["last"][:10]) if entry["last"] else date.today()
         start = end - timedelta(days=days - 1)
-        counts = dict(
-            conn.execute(
-                f"SELECT substr(published, 1, 10) AS day, count(*) FROM {ARTICLES}"
-                " WHERE site = ? AND published >= ? AND substr(published, 1, 10) <= ? GROUP BY day",
-                [row["site"], start.isoformat(), end.isoformat()],
-            ).fetchall()
-        )
+        if counted:
+            per_day = f"SELECT day, stories FROM {STORY_COUNTS} WHERE site = ? AND day BETWEEN ? AND ?"
+        else:
+            per_day = (f"SELECT substr(published, 1, 10) AS day, count(*) FROM {ARTICLES}"
+                       " WHERE site = ? AND published >= ? AND substr(published, 1, 10) <= ? GROUP BY day")
+        counts = dict(conn.execute(per_day, [row["site"], start.isoformat(), end.isoformat()]).fetchall())
         days_shown = [(start + timedelta(days=i)).isoformat() for i in range(days)]
         entry["per_day"] = [(day, counts.get(day, 0)) for day in days_shown]
         result.append(entry)
     return result
 
 
+#: A filter with at most this many stories is searched story by story.
+FEW_FILTERED = 200
+#: Up to this many, the filter's stories are gathered first (from an index)
+#: and each match is checked against them; beyond, each match's row is.
+MANY_FILTERED = 50_000
+
+
 def search(
     conn: sqlite3.Connection, query: str, site: str | None = None, since: str | None = None, limit: int = 20
 ) -> list[dict[str, Any]]:
-    """Stories matching an FTS5 query, best first, with a snippet."""
-    sql = (
+    """Stories matching an FTS5 query, best first, with a snippet.
+
+    A site or date filter is applied without reading the rows of matches it
+    rules out: the stories it admits are found in the (site, published)
+    index first, and how they meet the full-text index depends on how many
+    there are (none: no search at all; a few: each is looked up in it; up
+    to :data:`MANY_FILTERED`: each match is checked against them). A filter
+    that admits more checks each match's row, best first, until ``limit``
+    have passed: most do.
+    """
+    select = (
         f"SELECT a.site, a.story_code, a.published, a.title, a.url,"
         f" snippet({ARTICLES}_fts, -1, '[', ']', ' … ', 12) AS snippet"
         f" FROM {ARTICLES}_fts JOIN {ARTICLES} a ON a.rowid = {ARTICLES}_fts.rowid"
         f" WHERE {ARTICLES}_fts MATCH :query"
     )
-    params: dict[str, Any] = {"query": query, "limit": limit}
-    if site:
-        sql += " AND a.site = :site"
-        params["site"] = site
-    if since:
-        sql += " AND a.published >= :since"
-        params["since"] = since
-    sql += " ORDER BY rank LIMIT :limit"
-    return [dict(row) for row in conn.execute(sql, params)]
+    params: dict[str, Any] = {"query": query, "limit": limit, "site": site, "since": since}
+    clauses = [clause for clause, value in (("site = :site", site), ("published >= :since", since)) if value]
+    if clauses:
+        admitted = f"SELECT rowid FROM {ARTICLES} WHERE {' AND '.join(clauses)}"
+        count = conn.execute(f"SELECT count(*) FROM ({admitted} LIMIT {MANY_FILTERED})", params).fetchone()[0]
+        if count == 0:
+            # A malformed query is still reported: FTS5 parses it for one (absent) story.
+            conn.execute(f"SELECT 1 FROM {ARTICLES}_fts WHERE {ARTICLES}_fts MATCH :query AND rowid = -1", params).fetchall()
+            return []
+        if count <= FEW_FILTERED:
+            select += f" AND {ARTICLES}_fts.rowid IN ({admitted})"
+        elif count < MANY_FILTERED:
+            # The unary + keeps the set out of the full-text index's lookup:
+            # a membership check, not a lookup per story.
+            select += f" AND +{ARTICLES}_fts.rowid IN ({admitted})"
+        else:
+            select += "".join(f" AND a.{clause}" for clause in clauses)
+    return [dict(row) for row in conn.execute(select + " ORDER BY rank LIMIT :limit", params)]
 
 
 def show(conn: sqlite3.Connection, story_code: str, site: str | None = None) -> list[dict[str, Any]]:

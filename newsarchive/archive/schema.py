@@ -14,6 +14,13 @@
     pages that did not become a story, with the reason and when;
 ``runs``
     the run ledger: one row per crawl;
+``story_counts``
+    stories per site and day of publication (``''`` for undated ones), kept
+    in the transaction that changes ``articles`` (new rows counted by the
+    writer per batch, like the search index; triggers move a story whose
+    date changes and uncount a deleted one), so that what an archive holds
+    is known without reading it (filled from ``articles`` when an older
+    archive is first opened for writing);
 ``articles_fts``
     FTS5 index over title, lead and body (external content: the text lives
     in ``articles`` only). New rows are indexed by the archive writer in one
@@ -33,13 +40,14 @@ import sqlite_utils
 from newsarchive.archive.identity import APPLICATION_ID
 from newsarchive.items import ArticleItem
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 ARTICLES = "articles"
 ALIASES = "aliases"
 REVISIONS = "revisions"
 DROPPED = "dropped"
 RUNS = "runs"
+STORY_COUNTS = "story_counts"
 FTS = f"{ARTICLES}_fts"
 FTS_COLUMNS = ("title", "lead", "body")
 #: The covering index of discovery's "already archived?" lookup.
@@ -168,6 +176,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             for columns in spec["indexes"]:
                 table.create_index(columns, if_not_exists=True)
         _ensure_search_index(db)
+        _ensure_story_counts(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
@@ -208,3 +217,52 @@ def index_new_articles(conn, after_rowid: int) -> None:
 
 def last_article_rowid(conn) -> int:
     return conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{ARTICLES}]").fetchone()[0]
+
+
+_DAY = "coalesce(substr({row}.published, 1, 10), '')"
+_COUNT = (
+    f"INSERT INTO [{STORY_COUNTS}] (site, day, stories) VALUES (new.site, {_DAY.format(row='new')}, 1)"
+    " ON CONFLICT(site, day) DO UPDATE SET stories = stories + 1;"
+)
+_UNCOUNT = (
+    f"UPDATE [{STORY_COUNTS}] SET stories = stories - 1"
+    f" WHERE site = old.site AND day = {_DAY.format(row='old')};"
+)
+_COUNT_TRIGGERS = (
+    f"CREATE TRIGGER IF NOT EXISTS [{ARTICLES}_uncounted] AFTER DELETE ON [{ARTICLES}] BEGIN {_UNCOUNT} END",
+    f"CREATE TRIGGER IF NOT EXISTS [{ARTICLES}_recounted] AFTER UPDATE OF site, published ON [{ARTICLES}]"
+    f" WHEN old.site IS NOT new.site OR {_DAY.format(row='old')} IS NOT {_DAY.format(row='new')}"
+    f" BEGIN {_UNCOUNT} {_COUNT} END",
+)
+
+
+def count_new_articles(conn, after_rowid: int) -> None:
+    """Count the articles stored after ``after_rowid`` in ``story_counts``.
+    Call in the transaction that inserted them: one statement a batch costs
+    less than a trigger a row."""
+    conn.execute(
+        f"INSERT INTO [{STORY_COUNTS}] (site, day, stories)"
+        f" SELECT site, {_DAY.format(row=ARTICLES)}, count(*) FROM [{ARTICLES}] WHERE rowid > ? GROUP BY 1, 2 ORDER BY 1, 2"
+        " ON CONFLICT (site, day) DO UPDATE SET stories = stories + excluded.stories",
+        [after_rowid],
+    )
+
+
+def _ensure_story_counts(db: sqlite_utils.Database) -> None:
+    """The per-site, per-day counts and the triggers that keep them; an
+    archive made before them has its counts computed once, here."""
+    if not db[STORY_COUNTS].exists():
+        _create_story_counts(db)
+    for trigger in _COUNT_TRIGGERS:
+        db.execute(trigger)
+
+
+def _create_story_counts(db: sqlite_utils.Database) -> None:
+    db.execute(
+        f"CREATE TABLE [{STORY_COUNTS}] (site TEXT NOT NULL, day TEXT NOT NULL, stories INTEGER NOT NULL,"
+        " PRIMARY KEY (site, day)) WITHOUT ROWID"
+    )
+    db.execute(
+        f"INSERT INTO [{STORY_COUNTS}] (site, day, stories)"
+        f" SELECT site, {_DAY.format(row=ARTICLES)}, count(*) FROM [{ARTICLES}] GROUP BY 1, 2"
+    )

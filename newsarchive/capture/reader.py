@@ -35,15 +35,21 @@ class Capture:
     def read(self) -> tuple[list[tuple[str, str]], bytes]:
         """The response's headers (without transfer and content encoding)
         and its decoded body."""
-        with open(self.file, "rb") as stream:
-            stream.seek(self.offset)
-            record = next(iter(ArchiveIterator(stream)))
-            headers = [
-                (name, value)
-                for name, value in record.http_headers.headers
-                if name.lower() not in ENCODING_HEADERS
-            ]
-            return headers, record.content_stream().read()
+        return read_record(self.file, self.offset)
+
+
+def read_record(file: str | Path, offset: int) -> tuple[list[tuple[str, str]], bytes]:
+    """The headers (without transfer and content encoding) and decoded body
+    of the response record at ``offset`` in a WARC file."""
+    with open(file, "rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream)))
+        headers = [
+            (name, value)
+            for name, value in record.http_headers.headers
+            if name.lower() not in ENCODING_HEADERS
+        ]
+        return headers, record.content_stream().read()
 
 
 def warc_files(folder: str | Path) -> list[Path]:

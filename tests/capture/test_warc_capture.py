@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import sqlite3
 import subprocess
@@ -17,6 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsarchive.capture.reader import iter_captures, warc_files
 from newsarchive.cli import cli
+from newsarchive.reparse.captures import ReparseStore, StoryCapture
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import FIXTURES, CrawlResult, run_crawl
 from tests.spiders.test_end_to_end import stored_rows
@@ -77,6 +79,32 @@ def test_archive_rebuilt_from_captures_alone(crawled, tmp_path):
     assert result.exit_code == 0, result.output
     assert "13 new, 0 updated, 0 unchanged" in result.output
     assert stored_rows(db) == rows
+
+
+def test_reparse_in_parser_processes_stores_what_one_process_stores_in_the_same_order(crawled, tmp_path):
+    folder, _, _, _, rows = crawled
+    order = {}
+    for workers in ("1", "3"):
+        db = tmp_path / f"rebuilt-{workers}.db"
+        result = CliRunner().invoke(cli, ["reparse", "--db", str(db), "--warc-dir", str(folder / "warc"), "-j", workers])
+        assert result.exit_code == 0, result.output
+        assert stored_rows(db) == rows
+        order[workers] = sqlite3.connect(db).execute("SELECT story_code FROM articles ORDER BY rowid").fetchall()
+    assert order["1"] == order["3"] and len(order["1"]) == 13
+
+
+def test_a_storys_newest_capture_is_the_one_parsed(tmp_path):
+    store = ReparseStore()
+    try:
+        older = StoryCapture("s", "1", "https://s/1", "a.warc.gz", 10, "2024-05-01T00:00:00Z")
+        newer = StoryCapture("s", "1", "https://s/1", "b.warc.gz", 20, "2024-05-02T00:00:00Z")
+        assert store.claim(older) and store.claim(newer)
+        assert not store.claim(older)  # seen again after the newer one: not parsed
+        store.keep(newer, pickle.dumps("newer"))
+        store.keep(older, pickle.dumps("older"))  # its parse came back late: not kept
+        assert list(store.parses()) == ["newer"] and len(store) == 1
+    finally:
+        store.close()
 
 
 def test_reparse_turns_a_changed_result_into_a_revision(crawled, tmp_path):

@@ -1,0 +1,98 @@
+"""Rebuild or update the archive from WARC captures, with no network.
+
+Today's parsers and the item pipelines (dates, sidebar) run over the newest
+capture of each story; the archive stores the result as for a crawl: a new
+story, an update (with a revision keeping the previous values) or unchanged.
+Pages are parsed in a process per core (``parsing``) while this process
+reads the captures; which capture is each story's newest, and its parse,
+are kept on disk until the archive stores them (``captures``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from newsarchive.archive import Archive
+from newsarchive.reparse.captures import ReparseStore, StoryCapture, known_site, story_captures
+from newsarchive.reparse.parsing import default_workers, parsed
+from newsarchive.sites import get_site
+
+__all__ = ["ProgressPrinter", "StoryCapture", "default_workers", "known_site", "reparse"]
+
+logger = logging.getLogger(__name__)
+
+
+def reparse(
+    archive: Archive,
+    warc_dir: str | Path,
+    site: str | None = None,
+    since: str | None = None,
+    batch_size: int = 1000,
+    progress: Callable[[int, int | None, Counter], None] | None = None,
+    workers: int = 1,
+) -> Counter:
+    """Parse the newest capture of every story again into ``archive``;
+    return counts of what happened (new, updated, unchanged, rejected).
+
+    Captures are parsed as the WARC files are read, in ``workers`` parser
+    processes; a story's parse is kept while its capture is the newest seen
+    (a later capture of it is parsed again). Once every file is read, the
+    kept parses are stored, oldest capture first.
+    """
+    if site is not None:
+        get_site(site)  # a clear error for an unknown site
+    counts: Counter = Counter()
+    store = ReparseStore()
+    try:
+        newest = (story for story in story_captures(warc_dir, site, since, counts) if store.claim(story))
+        for done, (story, result) in enumerate(parsed(newest, workers), 1):
+            store.keep(story, result)
+            if progress is not None:
+                progress(done, None, counts)
+        total = len(store)
+        for done, result in enumerate(store.parses(), 1):
+            if isinstance(result, str):
+                counts[f"rejected/{result}"] += 1
+            else:
+                counts[archive.stage_article(result)] += 1
+                archive.stage_aliases(result.site, result.story_code, [result.url, *result.aliases])
+                if archive.largest_pending_batch >= batch_size:
+                    archive.flush()
+            if progress is not None:
+                progress(done, total, counts)
+        archive.flush()
+    finally:
+        store.close()
+    counts["stories"] = total
+    return counts
+
+
+class ProgressPrinter:
+    """A line every ``interval`` seconds and at the end of each phase:
+    captures parsed, then stories stored out of the total, with the rate."""
+
+    def __init__(self, write: Callable[[str], None], interval: float = 2.0):
+        self.write = write
+        self.interval = interval
+        self.started = self.last = time.monotonic()
+        self.phase_total: int | None = None
+
+    def __call__(self, done: int, total: int | None, counts: Counter) -> None:
+        now = time.monotonic()
+        if total != self.phase_total:  # storing begins
+            self.phase_total, self.started = total, now
+        if now - self.last < self.interval and done != total:
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-9)
+        if total is None:
+            self.write(f"parsed {done} captures ({rate:.0f}/s)")
+            return
+        self.write(
+            f"stored {done}/{total} stories ({rate:.0f}/s): "
+            f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged"
+        )
