@@ -129,16 +129,18 @@ def lookups(db: Path, stories: int, count: int = 20000) -> tuple[float, float]:
     return states, urls
 
 
-def crawl_rate(origin: str, db: Path) -> float:
-    """Pages/s of a crawl of the mirror into ``db``."""
-    run_measured([sys.executable, "-m", "scrapy", "crawl", "islamtimes", "-a", f"start_urls={origin}/en/rss/allnews,"
-                  f"{origin}/en/archive", "-a", "backfill=1",
-                  *settings_args({**SAME, "NEWSARCHIVE_DB": str(db), "NEWSARCHIVE_WARC_ENABLED": "False"})], cwd=ROOT)
+def crawl_rate(origin: str, db: Path) -> tuple[float, float]:
+    """Pages/s of a crawl of the mirror into ``db``, and its CPU ms a page
+    (steadier than wall time on a shared machine)."""
+    _, cpu = run_measured([sys.executable, "-m", "scrapy", "crawl", "islamtimes", "-a", f"start_urls={origin}/en/rss/allnews,"
+                           f"{origin}/en/archive", "-a", "backfill=1",
+                           *settings_args({**SAME, "NEWSARCHIVE_DB": str(db), "NEWSARCHIVE_WARC_ENABLED": "False"})], cwd=ROOT)
     conn = sqlite3.connect(db)
     (stats,) = conn.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
     conn.close()
     stats = json.loads(stats)
-    return stats["response_received_count"] / stats["elapsed_seconds"]
+    pages = stats["response_received_count"]
+    return pages / stats["elapsed_seconds"], cpu / pages * 1000
 
 
 def forget_crawl(db: Path) -> None:
@@ -154,12 +156,14 @@ def forget_crawl(db: Path) -> None:
     conn.close()
 
 
-def crawl_ratio(db: Path, stories: int, repeat: int, tmp: Path) -> tuple[float, list[float]]:
-    """Median pages/s ratio of crawls into ``db`` against crawls into an empty archive."""
+def crawl_ratio(db: Path, stories: int, repeat: int, tmp: Path) -> tuple[list[float], list[float]]:
+    """Per pair of crawls, into ``db`` and into an empty archive: the ratio
+    of their pages/s, and of their CPU time a page (empty over full: below 1
+    when the full archive costs more)."""
     mirror = build_mirror(tmp / "mirror", stories, page_kb=60)
     server = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "serve_mirror.py"), str(mirror)],
                               stdout=subprocess.PIPE, text=True)
-    ratios = []
+    speed, cpu = [], []
     try:
         origin = f"http://127.0.0.1:{int(server.stdout.readline().split()[1])}"
         for number in range(repeat):
@@ -168,11 +172,33 @@ def crawl_ratio(db: Path, stories: int, repeat: int, tmp: Path) -> tuple[float, 
                 full = crawl_rate(origin, db)
             finally:
                 forget_crawl(db)
-            ratios.append(full / empty)
+            speed.append(full[0] / empty[0])
+            cpu.append(empty[1] / full[1])
     finally:
         server.kill()
         server.wait()
-    return statistics.median(ratios), ratios
+    return speed, cpu
+
+
+def measure_commands(db: Path, stories: int, repeat: int, record) -> None:
+    some_code = str(FIRST_CODE + stories // 2)
+    timed = {
+        "newsarchive --version (start-up floor)": lambda: cli(None, "--version"),
+        "stats": lambda: cli(db, "stats"),
+        "search government --since 2030-01-01 (no hit)": lambda: cli(db, "search", "government", "--since", "2030-01-01"),
+        "search government --site avapress --since 2023-01-01": lambda: cli(
+            db, "search", "government", "--site", "avapress", "--since", "2023-01-01"),
+        "search the (every story matches)": lambda: cli(db, "search", "the"),
+        "show CODE without --site": lambda: cli(db, "show", some_code),
+    }
+    for name, run in timed.items():
+        record(name, f"{median(run() for _ in range(repeat))[1]:.2f}")
+    first, total, rss = cli(db, "export", "--site", "islamtimes")
+    record("export --site islamtimes: first line / all (s)", f"{first:.2f} / {total:.1f}")
+    record("export --site islamtimes: peak memory (MiB)", f"{rss / 1024:.0f}")
+    states, urls = lookups(db, stories)
+    record("crawl lookup: already archived? (per s)", f"{states:,.0f}")
+    record("crawl lookup: which story a URL led to (per s)", f"{urls:,.0f}")
 
 
 def main() -> None:
@@ -183,6 +209,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--crawl-stories", type=int, default=1000)
     parser.add_argument("--crawl-repeat", type=int, default=3, help="pairs of crawls (0: none)")
+    parser.add_argument("--crawl-only", action="store_true", help="only the crawl comparison")
     args = parser.parse_args()
     args.keep.mkdir(parents=True, exist_ok=True)
     rows: dict[str, list[str]] = {}
@@ -195,29 +222,14 @@ def main() -> None:
         if not db.exists():
             rate = build(db, stories)
             print(f"built {db} ({stories:,} stories, {rate:,.0f} stories/s, {db.stat().st_size / 2**20:,.0f} MiB)", flush=True)
-        some_code = str(FIRST_CODE + stories // 2)
-        timed = {
-            "newsarchive --version (start-up floor)": lambda: cli(None, "--version"),
-            "stats": lambda: cli(db, "stats"),
-            "search government --since 2030-01-01 (no hit)": lambda: cli(db, "search", "government", "--since", "2030-01-01"),
-            "search government --site avapress --since 2023-01-01": lambda: cli(
-                db, "search", "government", "--site", "avapress", "--since", "2023-01-01"),
-            "search the (every story matches)": lambda: cli(db, "search", "the"),
-            "show CODE without --site": lambda: cli(db, "show", some_code),
-        }
-        for name, run in timed.items():
-            record(name, f"{median(run() for _ in range(args.repeat))[1]:.2f}")
-        first, total, rss = median(cli(db, "export", "--site", "islamtimes") for _ in range(1))
-        record("export --site islamtimes: first line / all (s)", f"{first:.2f} / {total:.1f}")
-        record("export --site islamtimes: peak memory (MiB)", f"{rss / 1024:.0f}")
-        states, urls = lookups(db, stories)
-        record("crawl lookup: already archived? (per s)", f"{states:,.0f}")
-        record("crawl lookup: which story a URL led to (per s)", f"{urls:,.0f}")
+        if not args.crawl_only:
+            measure_commands(db, stories, args.repeat, record)
         if args.crawl_repeat:
             with tempfile.TemporaryDirectory() as tmp:
-                ratio, ratios = crawl_ratio(db, args.crawl_stories, args.crawl_repeat, Path(tmp))
-            record("crawl pages/s into it / into an empty archive (median)",
-                   f"{ratio:.2f} ({', '.join(f'{r:.2f}' for r in ratios)})")
+                speed, cpu = crawl_ratio(db, args.crawl_stories, args.crawl_repeat, Path(tmp))
+            for name, ratios in (("pages/s", speed), ("CPU a page, empty over full", cpu)):
+                record(f"crawl into it / into an empty archive: {name} (median)",
+                       f"{statistics.median(ratios):.2f} ({', '.join(f'{r:.2f}' for r in ratios)})")
         print(f"measured {stories:,}", flush=True)
 
     print()

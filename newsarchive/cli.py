@@ -8,6 +8,7 @@
     newsarchive health                     per site: fallbacks, drops, drift of the last runs
     newsarchive reparse                    parsers and pipelines over the WARC captures
     newsarchive serve                      the archive in Datasette (extra: web)
+    newsarchive crawl SITE...              crawl sites into the archive, from any directory
 
 ``--db`` everywhere, defaulting to the crawl's default (``NEWSARCHIVE_DB``
 or ``archive.db``).
@@ -141,12 +142,18 @@ def search_command(db_path: Path, query: str, site, since, limit: int, as_json: 
 @click.argument("story_code")
 @site_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def show_command(db_path: Path, story_code: str, site, as_json: bool):
+@click.option("--diff", "as_diff", is_flag=True,
+              help="Print each edit as a word diff, newest first: [-removed-] and {+added+} (changed paragraphs only).")
+def show_command(db_path: Path, story_code: str, site, as_json: bool, as_diff: bool):
     """A stored story, with its aliases and revisions."""
     conn = connect(db_path)
     stories = queries.show(conn, story_code, site=site)
     if not stories:
         raise click.ClickException(f"no story {story_code}" + (f" on {site}" if site else "") + f" in {db_path}")
+    if as_diff:
+        for story in stories:
+            print_edits(story)
+        return
     if as_json:
         click.echo(json.dumps(stories if len(stories) > 1 else stories[0], ensure_ascii=False, indent=2))
         return
@@ -172,6 +179,19 @@ def show_command(db_path: Path, story_code: str, site, as_json: bool):
             click.echo(f"  {revision['fetched_at']}: changed {', '.join(revision['changed'])}")
             for field, value in revision["previous"].items():
                 click.echo(f"    was {field}: {value}")
+
+
+def print_edits(story: dict) -> None:
+    from newsarchive.revisions import edits, plain
+
+    found = edits(story)
+    click.echo(f"{story['site']} {story['story_code']}: {story['title']} ({len(found)} edit(s))")
+    for edit in found:
+        click.echo(f"\nedit seen {edit.fetched_at}:")
+        for field in edit.fields:
+            click.echo(f"  {field.field}:")
+            for line in plain(field.runs).splitlines():
+                click.echo(f"    {line}")
 
 
 @cli.command("export")
@@ -324,6 +344,56 @@ def serve_command(db_path: Path, host: str, port: int):
         raise click.ClickException("Datasette is not installed: pip install 'newsarchive[web]'") from None
     connect(db_path).close()
     serve(db_path, host=host, port=port)
+
+
+@cli.command("crawl", context_settings={"ignore_unknown_options": False})
+@click.argument("sites", nargs=-1, required=True)
+@click.option("-a", "arguments", multiple=True, metavar="NAME=VALUE", help="A spider argument (as scrapy crawl -a).")
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A setting (as scrapy crawl -s).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The archive file (default: NEWSARCHIVE_DB, or archive.db here).")
+def crawl_command(sites: tuple[str, ...], arguments: tuple[str, ...], settings: tuple[str, ...], db_path: Path | None):
+    """Crawl each SITE (a profile's name, or a site's URL) into the archive.
+
+    The package's own settings are used, so this works in any directory
+    (``scrapy crawl`` needs the checkout's scrapy.cfg). A site with a spider
+    of its own (islamtimes) is crawled by it, any other by the ``news``
+    spider. Several sites are crawled side by side, one process each, into
+    the same archive; the exit status is the worst of theirs (0 finished,
+    1 refused or failed, 2 bad command line).
+    """
+    import os
+    import subprocess
+
+    for pair in (*arguments, *settings):
+        if "=" not in pair:
+            raise click.UsageError(f"{pair!r}: -a and -s take NAME=VALUE")
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsarchive.settings"}
+    extra = [arg for pair in settings for arg in ("-s", pair)]
+    if db_path is not None:
+        extra += ["-s", f"NEWSARCHIVE_DB={db_path}"]
+    children = []
+    for site in sites:
+        spider, site_args = crawl_spider(site)
+        command = [sys.executable, "-m", "scrapy", "crawl", spider, *extra,
+                   *[arg for pair in (*site_args, *arguments) for arg in ("-a", pair)]]
+        children.append((site, subprocess.Popen(command, env=env)))
+    codes = {site: child.wait() for site, child in children}
+    if len(codes) > 1:
+        for site, code in codes.items():
+            click.echo(f"{site}: {'finished' if code == 0 else f'exit {code}'}", err=True)
+    sys.exit(max(codes.values()))
+
+
+def crawl_spider(site: str) -> tuple[str, list[str]]:
+    """The spider that crawls a site, and the arguments that name the site to it."""
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import get_spider_loader
+
+    from newsarchive import settings
+
+    spiders = set(get_spider_loader(Settings({"SPIDER_MODULES": settings.SPIDER_MODULES})).list())
+    return (site, []) if site in spiders - {"news"} else ("news", [f"site={site}"])
 
 
 def main() -> None:  # console script entry point

@@ -3,8 +3,8 @@
 Only this package writes SQL (see ``schema`` for the tables). Writes are
 staged in memory and flushed as one ``BEGIN IMMEDIATE`` transaction, so a
 killed process loses at most the unflushed batch and never leaves a
-half-written one (WAL mode). One crawl writes an archive at a time
-(``lock``).
+half-written one (WAL mode). One crawl per site writes an archive at a
+time, and crawls of different sites take turns batch by batch (``lock``).
 """
 
 from __future__ import annotations
@@ -65,14 +65,16 @@ class StoryState:
 
 
 class Archive:
-    """One archive file. With ``lock``, the one writer: raises
-    :class:`ArchiveBusy` before touching the file when another holds it."""
+    """One archive file. With ``lock``, a writer: of ``site``'s stories
+    beside writers of other sites, or with no site of the whole archive
+    alone. Raises :class:`ArchiveBusy` before touching the file when the
+    lock is held."""
 
-    def __init__(self, path: str | Path, lock: bool = False):
+    def __init__(self, path: str | Path, lock: bool = False, site: str | None = None):
         self.path = Path(path)
         # Read-only, before anything (the lock file included) is written.
         check_archive_file(self.path)
-        self.lock = ArchiveLock(path).acquire() if lock else None
+        self.lock = ArchiveLock(path, site).acquire() if lock else None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(str(path))
@@ -333,11 +335,14 @@ class Archive:
 
     def start_run(self, spider: str, site: str | None, arguments: dict) -> int:
         """Record a crawl's start (committed at once) and return its id. Runs
-        left unfinished by a killed process are marked ``interrupted``: the
-        archive lock says none of them is still running."""
+        of the site left unfinished by a killed process are marked
+        ``interrupted``: the site's lock says none of them is still running
+        (crawls of other sites may be)."""
         with self._transaction():
             self.db.execute(
-                f"UPDATE {RUNS} SET finish_reason = 'interrupted' WHERE finished_at IS NULL AND finish_reason IS NULL"
+                f"UPDATE {RUNS} SET finish_reason = 'interrupted'"
+                " WHERE finished_at IS NULL AND finish_reason IS NULL AND site IS ?",
+                [site],
             )
             cursor = self.db.execute(
                 f"INSERT INTO {RUNS} (spider, site, arguments, started_at) VALUES (?, ?, ?, ?)",
@@ -372,16 +377,18 @@ _crawler_archives: WeakKeyDictionary = WeakKeyDictionary()
 
 def archive_for(crawler) -> Archive:
     """The crawl's one archive writer, opened on first use from the
-    ``NEWSARCHIVE_DB`` setting under the archive lock, and closed when the
-    engine stops (after the pipelines have flushed and the ledger is written).
+    ``NEWSARCHIVE_DB`` setting under the lock of the spider's site, and
+    closed when the engine stops (after the pipelines have flushed and the
+    ledger is written).
 
-    Raises :class:`ArchiveBusy` when another crawl holds the archive.
+    Raises :class:`ArchiveBusy` when another crawl of the site holds it.
     """
     archive = _crawler_archives.get(crawler)
     if archive is None:
         from scrapy import signals
 
-        archive = Archive(crawler.settings.get("NEWSARCHIVE_DB") or "archive.db", lock=True)
+        site = getattr(getattr(crawler.spider, "site", None), "name", None)
+        archive = Archive(crawler.settings.get("NEWSARCHIVE_DB") or "archive.db", lock=True, site=site)
         _crawler_archives[crawler] = archive
         crawler.signals.connect(archive.close, signal=signals.engine_stopped, weak=False)
     return archive

@@ -269,3 +269,42 @@ def _verdict(run: dict[str, Any]) -> str:
     if not completed(reason):
         return "failed"
     return "ok"
+
+
+def archived_codes(conn: sqlite3.Connection, site: str, codes: list[str]) -> set[str]:
+    """Which of these story codes of a site the archive holds."""
+    codes = [code for code in codes if code]
+    if not codes:
+        return set()
+    marks = ", ".join("?" * len(codes))
+    rows = conn.execute(f"SELECT story_code FROM {ARTICLES} WHERE site = ? AND story_code IN ({marks})", [site, *codes])
+    return {row[0] for row in rows}
+
+
+def recently_edited(conn: sqlite3.Connection, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest edits across sites: when seen, the story and what changed."""
+    if not _has(conn, REVISIONS):
+        return []
+    rows = conn.execute(
+        f"SELECT r.fetched_at, r.site, r.story_code, r.changed, a.title, a.language FROM {REVISIONS} r"
+        f" JOIN {ARTICLES} a ON a.site = r.site AND a.story_code = r.story_code"
+        " ORDER BY r.fetched_at DESC, r.id DESC LIMIT ?",
+        [limit],
+    )
+    return [{**dict(row), "changed": json.loads(row["changed"])} for row in rows]
+
+
+def front_page(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Per site: stories, the newest story, and the last run with its verdict."""
+    runs = health(conn, last=1)
+    sites = []
+    for entry in site_stats(conn, days=1):
+        newest = conn.execute(
+            f"SELECT story_code, title, published, language FROM {ARTICLES} WHERE site = ? AND published IS NOT NULL"
+            " ORDER BY published DESC LIMIT 1",
+            [entry["site"]],
+        ).fetchone()
+        last = (runs.get(entry["site"]) or [None])[0]
+        sites.append({"site": entry["site"], "stories": entry["stories"], "newest": dict(newest) if newest else None,
+                      "last_run": last})
+    return sites

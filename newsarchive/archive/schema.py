@@ -21,6 +21,10 @@
     date changes and uncount a deleted one), so that what an archive holds
     is known without reading it (filled from ``articles`` when an older
     archive is first opened for writing);
+``stories`` (a view)
+    the columns a reader scans a list of stories by (published, site,
+    section, title, code, language) and ``id``, the row's key in the
+    search index, so that the list is searchable without showing bodies;
 ``articles_fts``
     FTS5 index over title, lead and body (external content: the text lives
     in ``articles`` only). New rows are indexed by the archive writer in one
@@ -40,7 +44,7 @@ import sqlite_utils
 from newsarchive.archive.identity import APPLICATION_ID
 from newsarchive.items import ArticleItem
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 ARTICLES = "articles"
 ALIASES = "aliases"
@@ -48,6 +52,7 @@ REVISIONS = "revisions"
 DROPPED = "dropped"
 RUNS = "runs"
 STORY_COUNTS = "story_counts"
+STORIES = "stories"
 FTS = f"{ARTICLES}_fts"
 FTS_COLUMNS = ("title", "lead", "body")
 #: The covering index of discovery's "already archived?" lookup.
@@ -163,7 +168,11 @@ TABLES: dict[str, dict] = {
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create what is missing; add columns a newer version expects. Never
-    drops or rewrites data."""
+    drops or rewrites data. An archive already at this version is left
+    alone: writers of several sites open it at once, and none needs to
+    write to it before its first batch."""
+    if _complete(db):
+        return
     with db.atomic():
         for name, spec in TABLES.items():
             table = db[name]
@@ -177,8 +186,22 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 table.create_index(columns, if_not_exists=True)
         _ensure_search_index(db)
         _ensure_story_counts(db)
+        db.execute(
+            f"CREATE VIEW IF NOT EXISTS [{STORIES}] AS SELECT published, site, section, title, story_code, language,"
+            f" rowid AS id FROM [{ARTICLES}]"
+        )
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _complete(db: sqlite_utils.Database) -> bool:
+    """The archive is at this version with every table and column (a read)."""
+    if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        return False
+    present = set(db.table_names()) | set(db.view_names())
+    if not {*TABLES, STORY_COUNTS, STORIES, FTS} <= present:
+        return False
+    return all(set(spec["columns"]) <= set(db[name].columns_dict) for name, spec in TABLES.items())
 
 
 _OLD = ", ".join(f"old.[{c}]" for c in FTS_COLUMNS)

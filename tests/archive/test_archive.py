@@ -7,6 +7,7 @@ import textwrap
 
 import pytest
 
+from newsarchive.archive.lock import site_lock_path
 from newsarchive.archive import ARTICLE_COLUMNS, Archive, ArchiveBusy, StoryState
 from newsarchive.items import ArticleItem
 from tests.conftest import ROOT
@@ -141,6 +142,36 @@ def test_only_one_writer_holds_the_lock(tmp_path):
     reader.db.close()
     writer.close()
     Archive(path, lock=True).close()
+
+
+def test_writers_of_different_sites_share_the_archive_but_not_a_site(tmp_path):
+    path = tmp_path / "a.db"
+    first = Archive(path, lock=True, site="islamtimes")
+    second = Archive(path, lock=True, site="avapress")  # another site: at the same time
+    with pytest.raises(ArchiveBusy, match=f"another crawl of islamtimes is writing .*pid {os.getpid()}"):
+        Archive(path, lock=True, site="islamtimes")
+    with pytest.raises(ArchiveBusy, match="another crawl or command is writing"):
+        Archive(path, lock=True)  # the whole archive waits for no crawl
+    for archive, code in ((first, "1"), (second, "2")):
+        archive.stage_article(ArticleItem(site=archive.lock.site, story_code=code, url=f"https://s/{code}", title="T",
+                                          body="B", fetched_at="2024-06-01T00:00:00Z"))
+        archive.flush()
+    first.close()
+    second.close()
+    whole = Archive(path, lock=True)
+    with pytest.raises(ArchiveBusy, match="a command is writing the whole of"):
+        Archive(path, lock=True, site="islamtimes")
+    assert whole.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+    whole.close()
+
+
+def test_a_site_key_becomes_a_plain_lock_file_name(tmp_path):
+    archive = tmp_path / "a.db"
+    for site in ("www.example.org", "127.0.0.1:8080", "../../etc/passwd", ".hidden"):
+        path = site_lock_path(archive, site)
+        assert path.parent == tmp_path and path.name.startswith("a.db.site-") and "/" not in path.name[len("a.db."):]
+    assert site_lock_path(archive, "www.example.org").name == "a.db.site-www.example.org.lock"
+    assert site_lock_path(archive, "a:b") != site_lock_path(archive, "a_b")
 
 
 def test_lock_of_a_killed_process_is_free(tmp_path):

@@ -119,13 +119,13 @@ def test_backfill_walks_every_listing_page_even_when_nothing_is_new(server, tmp_
 
 def test_second_crawl_on_a_busy_archive_exits_at_once_touching_nothing(server, tmp_path):
     db = tmp_path / "archive.db"
-    lock = ArchiveLock(db).acquire()
+    lock = ArchiveLock(db, "islamtimes").acquire()
     try:
         result = run_crawl(db, start_urls(server))
     finally:
         lock.release()
     assert result.returncode != 0
-    assert "Not crawling: another crawl is writing" in result.log
+    assert "Not crawling: another crawl of islamtimes is writing" in result.log
     assert f"(pid {os.getpid()}," in result.log
     assert not db.exists() and server.requests == []
 

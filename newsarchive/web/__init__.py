@@ -1,5 +1,7 @@
-"""The archive in Datasette: read-only, with titles, search, facets and
-canned queries. Needs the ``web`` extra (``pip install 'newsarchive[web]'``).
+"""The archive in Datasette: read-only, with titles, search, facets,
+canned queries, and the reading pages of the ``reading`` plugin (a front
+page, a page per story, recent edits). Needs the ``web`` extra
+(``pip install 'newsarchive[web]'``).
 """
 
 from __future__ import annotations
@@ -7,6 +9,8 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+
+TEMPLATES = Path(__file__).parent / "templates"
 
 LATEST_SQL = """select site, story_code, published, section, title, url
 from articles order by published desc limit 100"""
@@ -28,8 +32,18 @@ def metadata(db_path: Path) -> dict:
             name: {
                 "title": f"{name}: news archive",
                 "tables": {
-                    "articles": {
+                    "stories": {
                         "title": "Stories",
+                        "description": "Newest first; a title opens the story's page. "
+                        "Search covers titles, leads and bodies.",
+                        "sort_desc": "published",
+                        "fts_table": "articles_fts",
+                        "fts_pk": "id",
+                        "facets": ["site", "section", "language", {"date": "published"}],
+                        "size": 50,
+                    },
+                    "articles": {
+                        "title": "Stories, every column",
                         "description": "One row per story (site + story code). Dates are UTC ISO 8601; "
                         "published_raw is the page's own text. Search covers title, lead and body.",
                         "sort_desc": "published",
@@ -37,6 +51,7 @@ def metadata(db_path: Path) -> dict:
                         "facets": ["site", "section", "language", {"date": "published"}],
                         "size": 50,
                     },
+                    "story_counts": {"hidden": True},
                     "aliases": {"title": "URLs", "description": "Every URL a story was reached by."},
                     "revisions": {
                         "title": "Revisions",
@@ -59,12 +74,18 @@ def metadata(db_path: Path) -> dict:
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     """Run Datasette on the archive until interrupted."""
     from datasette.cli import serve as datasette_serve
+    from datasette.plugins import pm
 
+    from newsarchive.web import reading
+
+    if not pm.is_registered(reading):
+        pm.register(reading, name="newsarchive-reading")
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
         json.dump(metadata(db_path), handle)
     try:
         datasette_serve.main(
             [str(db_path), "--metadata", handle.name, "--host", host, "--port", str(port),
+             "--template-dir", str(TEMPLATES),
              "--setting", "default_page_size", "50", "--setting", "allow_download", "off"],
             prog_name="newsarchive serve",
             standalone_mode=True,

@@ -1,0 +1,143 @@
+"""The Datasette plugin that makes the archive readable: a front page, a
+page per story that reads like the article (with its edits as word
+diffs), a page of recent edits, story titles that link to their pages and
+URLs shown decoded. ``newsarchive serve`` registers it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from urllib.parse import quote, unquote, urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from datasette import hookimpl
+from datasette.utils.asgi import NotFound, Response
+from markupsafe import Markup, escape
+
+from newsarchive.archive import queries
+from newsarchive.revisions import ADDED, REMOVED, edits
+
+#: Languages written right to left (ISO 639-1).
+RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ps", "ku", "sd", "ug", "yi", "dv"})
+#: Columns whose values are URLs: shown decoded, linked as stored.
+URL_COLUMNS = frozenset({"url", "image_url"})
+
+
+def text_direction(language: str | None) -> str:
+    return "rtl" if (language or "").split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+def story_path(site: str, story_code: str) -> str:
+    return f"/-/story/{quote(site, safe='')}/{quote(story_code, safe='')}"
+
+
+def readable_url(url: str | None) -> str:
+    """A URL as people read it: percent-encoded letters (Urdu, Persian, …) decoded."""
+    return unquote(url or "")
+
+
+def local_time(published: str | None, site: str) -> str | None:
+    """The publication time in the site's own time zone, when its profile gives one."""
+    if not published:
+        return None
+    from newsarchive.sites import resolve_site
+
+    try:
+        zone = ZoneInfo(resolve_site(site).timezone)
+        moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except (ValueError, KeyError, ZoneInfoNotFoundError, TypeError, AttributeError):
+        return None
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+
+
+def _rows(function):
+    """Run a query function on Datasette's connection with named rows."""
+
+    def run(conn: sqlite3.Connection):
+        factory = conn.row_factory
+        conn.row_factory = sqlite3.Row
+        try:
+            return function(conn)
+        finally:
+            conn.row_factory = factory
+
+    return run
+
+
+def _story_context(conn: sqlite3.Connection, site: str, story_code: str) -> dict | None:
+    found = queries.show(conn, story_code, site=site)
+    if not found:
+        return None
+    story = found[0]
+    archived = queries.archived_codes(conn, site, [entry.get("story_code") for entry in story.get("related") or []])
+    related = [
+        {**entry, "href": story_path(site, entry["story_code"]) if entry.get("story_code") in archived else entry.get("url"),
+         "archived": entry.get("story_code") in archived}
+        for entry in story.get("related") or []
+    ]
+    return {
+        "story": story,
+        "paragraphs": [p for p in (story.get("body") or "").split("\n\n") if p.strip()],
+        "dir": text_direction(story.get("language")),
+        "local_time": local_time(story.get("published"), site),
+        "story_urls": [{"href": url, "text": readable_url(url), "canonical": url == story.get("url")}
+                 for url in dict.fromkeys([story.get("url"), *story["aliases"]]) if url],
+        "related": related,
+        "edits": edits(story),
+        "REMOVED": REMOVED,
+        "ADDED": ADDED,
+    }
+
+
+async def story_page(datasette, request):
+    site, story_code = request.url_vars["site"], request.url_vars["story_code"]
+    db = datasette.get_database()
+    context = await db.execute_fn(_rows(lambda conn: _story_context(conn, site, story_code)))
+    if context is None:
+        raise NotFound(f"no story {story_code} on {site}")
+    raw = f"/{db.name}/articles.json?" + urlencode({"site": site, "story_code": story_code, "_shape": "array"})
+    context.update(database=db.name, raw_json=raw, title=context["story"]["title"] or story_code)
+    return Response.html(await datasette.render_template("story.html", context, request=request))
+
+
+async def edited_page(datasette, request):
+    db = datasette.get_database()
+    rows = await db.execute_fn(_rows(lambda conn: queries.recently_edited(conn, limit=200)))
+    for row in rows:
+        row["href"] = story_path(row["site"], row["story_code"])
+        row["dir"] = text_direction(row["language"])
+    return Response.html(await datasette.render_template(
+        "edited.html", {"edits": rows, "database": db.name}, request=request))
+
+
+async def front_page(datasette, request):
+    db = datasette.get_database()
+    sites = await db.execute_fn(_rows(queries.front_page))
+    for entry in sites:
+        newest = entry["newest"]
+        if newest:
+            newest["href"] = story_path(entry["site"], newest["story_code"])
+            newest["dir"] = text_direction(newest["language"])
+    has_view = "stories" in await db.view_names()
+    return Response.html(await datasette.render_template(
+        "front.html", {"sites": sites, "database": db.name, "stories_table": "stories" if has_view else "articles"},
+        request=request))
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/$", front_page),
+        (r"^/-/story/(?P<site>[^/]+)/(?P<story_code>[^/]+)$", story_page),
+        (r"^/-/edited$", edited_page),
+    ]
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if table in ("stories", "articles") and column == "title" and value and "story_code" in row.keys():
+        return Markup(f'<a href="{escape(story_path(row["site"], row["story_code"]))}">{escape(value)}</a>')
+    if column in URL_COLUMNS and isinstance(value, str) and value.startswith(("http://", "https://")):
+        return Markup(f'<a href="{escape(value)}">{escape(readable_url(value))}</a>')
+    return None
