@@ -16,8 +16,9 @@ from difflib import SequenceMatcher
 from typing import Any
 
 SAME, REMOVED, ADDED = "same", "removed", "added"
-#: Words and the spaces between them, so that a diff rebuilds the text.
-_TOKENS = re.compile(r"\s+|[^\s]+")
+#: Words with the spaces after them: a diff rebuilds the text, and a changed
+#: passage is one run, not words interleaved with the spaces they share.
+_TOKENS = re.compile(r"^\s+|\S+\s*")
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,16 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
         if tag == "equal":
             add(SAME, old[i1:i2])
         else:
-            add(REMOVED, old[i1:i2])
-            add(ADDED, new[j1:j2])
+            removed, added = "".join(old[i1:i2]), "".join(new[j1:j2])
+            # A replaced passage keeps the space after it outside the change.
+            space = removed[len(removed.rstrip()):]
+            shared = bool(removed and added and space and added.endswith(space))
+            if shared:
+                removed, added = removed[: -len(space)], added[: -len(space)]
+            add(REMOVED, [removed])
+            add(ADDED, [added])
+            if shared:
+                add(SAME, [space])
     return runs
 
 

@@ -34,3 +34,10 @@ def test_only_changed_paragraphs_are_printed():
     before = "One.\n\nTwo stays.\n\nThree."
     after = "One.\n\nTwo stays.\n\nThree, corrected."
     assert plain(word_diff(before, after)) == "[-Three.-]{+Three, corrected.+}"
+
+
+def test_a_rewritten_passage_is_one_change_not_words_interleaved_with_spaces():
+    runs = word_diff("The report said the approach aims to avoid disruptions.",
+                     "The report was corrected: the approach covers food only.")
+    assert plain(runs) == ("The report [-said-]{+was corrected:+} the approach "
+                           "[-aims to avoid disruptions.-]{+covers food only.+}")
