@@ -5,6 +5,8 @@ an asyncio "Task exception was never retrieved" traceback for one refused
 before it started. This one exits (see the README's table):
 
 0  the crawl finished (or was stopped cleanly: ``shutdown``, ``closespider_*``);
+   with several sites (``news -a site=a,b`` or ``site=all``, a crawl per
+   site in this process), every one of them did;
 1  it was refused before its first request (a busy or foreign archive, a bad
    setting, argument or profile: one line saying why), or it failed while
    running (``archive_error``: the archive could not be written);
@@ -36,20 +38,47 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             raise UsageError("give one spider: scrapy crawl <spider>")
         assert self.crawler_process
-        crawler = self._create_crawler(args[0])
         self.refused: BaseException | None = None
-        started = self.crawler_process.crawl(crawler, **opts.spargs)
-        self._watch(started)
+        crawlers = []
+        for spargs in self.crawls(args[0], opts.spargs):
+            crawler = self._create_crawler(args[0])
+            if spargs is not opts.spargs:
+                jobdir = crawler.settings.get("JOBDIR")
+                if jobdir:  # each site resumes from its own queue
+                    crawler.settings.set("JOBDIR", f"{jobdir}/{spargs['site']}", priority="cmdline")
+            self._watch(self.crawler_process.crawl(crawler, **spargs))
+            crawlers.append(crawler)
         self.crawler_process.start()
-        reason, archive_error = finish_reason(crawler)
         if self.refused is not None or self.crawler_process.bootstrap_failed:
             self.exitcode = EXIT_FAILED
-        elif archive_error:
-            logger.error("The crawl failed: the archive could not be written (%s)", archive_error)
-            self.exitcode = EXIT_FAILED
-        elif reason is not None and not completed(reason):
-            logger.error("The crawl did not finish its job: %s", reason)
-            self.exitcode = EXIT_FAILED
+        for crawler in crawlers:
+            reason, archive_error = finish_reason(crawler)
+            if archive_error:
+                logger.error("The crawl failed: the archive could not be written (%s)", archive_error)
+                self.exitcode = EXIT_FAILED
+            elif reason is not None and not completed(reason):
+                logger.error("The crawl did not finish its job: %s", reason)
+                self.exitcode = EXIT_FAILED
+
+    def crawls(self, spider: str, spargs: dict) -> list[dict]:
+        """The spider arguments of each crawl: ``news -a site=a,b`` (or
+        ``site=all``: every profile) is a crawl per site, side by side in
+        this process, each with its own politeness, stats and run."""
+        sites = spargs.get("site") or ""
+        if spider != "news" or ("," not in sites and sites != "all"):
+            return [spargs]
+        if sites == "all":
+            from newsarchive.sites import SITES, register_profiles
+
+            profiles = self.settings.get("NEWSARCHIVE_PROFILES")
+            if profiles:
+                register_profiles(*[p for p in profiles.split(",") if p])
+            names = sorted(SITES)
+        else:
+            names = list(dict.fromkeys(name.strip() for name in sites.split(",") if name.strip()))
+        if spargs.get("start_urls"):
+            raise UsageError("start_urls names one site's pages: crawl several sites without it")
+        return [{**spargs, "site": name} for name in names]
 
     def _watch(self, started) -> None:  # noqa: D401
         """Take the start's exception, if any: a refusal is one line."""

@@ -21,6 +21,7 @@ class CrawlProgress:
         self.stats = stats
         self.interval = interval
         self.task = None
+        self.site: str | None = None
         self.started = time.monotonic()
 
     @classmethod
@@ -50,16 +51,18 @@ class CrawlProgress:
         )
 
     def spider_opened(self, spider):
+        # Named by site: one process may crawl several (scrapy crawl news -a site=a,b).
+        self.site = getattr(getattr(spider, "site", None), "name", None) or spider.name
         self.started = time.monotonic()
         self.task = create_looping_call(self.log)
         self.task.start(self.interval, now=False)
 
     def log(self):
-        logger.info("Progress: %s", self.line())
+        logger.info("Progress: %s: %s", self.site, self.line())
 
     def spider_closed(self, spider, reason):
         if self.task is not None and self.task.running:
             self.task.stop()
         if self.stats.get_value(ARCHIVE_ERROR):
             reason = "archive_error"  # Scrapy's reason may say finished; the archive refused a write
-        logger.info("Summary (%s): %s", reason, self.line())
+        logger.info("Summary (%s): %s: %s", reason, self.site or spider.name, self.line())

@@ -30,6 +30,12 @@ def page_key(url: str) -> str:
     return f"{parts.path or '/'}?{parts.query}" if parts.query else (parts.path or "/")
 
 
+def host_page_key(url: str) -> str:
+    """A page's key with its host: one folder may hold several sites whose
+    paths are the same (``/robots.txt``, ``/en/rss/allnews``)."""
+    return f"{(urlsplit(safe_url_string(url)).hostname or '').lower()}{page_key(url)}"
+
+
 def build_response(url: str, status: int, headers, body: bytes, **kwargs):
     """A Scrapy response of the class its headers, URL and body call for
     (HTML, XML, text or bytes), as the download handlers would build it."""
@@ -84,6 +90,7 @@ class SavedSite:
             raise ManifestError(f'{manifest_path} must be a JSON object with a list of "pages", not {type(manifest).__name__}')
         self.site: str | None = manifest.get("site")
         self.pages: dict[str, SavedPage] = {}
+        self.by_host: dict[str, SavedPage] = {}
         for number, entry in enumerate(manifest.get("pages", ()), 1):
             try:
                 page = SavedPage(
@@ -100,6 +107,7 @@ class SavedSite:
             except (TypeError, ValueError, AttributeError) as exc:
                 raise ManifestError(f"{manifest_path}: page {number}: {exc}") from None
             self.pages[page_key(page.url)] = page
+            self.by_host[host_page_key(page.url)] = page
 
     def _inside(self, name: str | None, must_exist: bool = True) -> Path | None:
         if not name:
@@ -112,7 +120,9 @@ class SavedSite:
         return path
 
     def lookup(self, url: str) -> SavedPage | None:
-        return self.pages.get(page_key(url))
+        """The page saved for the URL: on its host, else at its path on any
+        (a mirror on 127.0.0.1 asks by path)."""
+        return self.by_host.get(host_page_key(url)) or self.pages.get(page_key(url))
 
     def __iter__(self):
-        return iter(self.pages.values())
+        return iter(self.by_host.values())
