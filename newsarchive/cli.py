@@ -9,6 +9,7 @@
     newsarchive reparse                    parsers and pipelines over the WARC captures
     newsarchive serve                      the archive in Datasette (extra: web)
     newsarchive crawl SITE...              crawl sites into the archive, from any directory
+    newsarchive merge SHARD... --into DB   merge archives into one, revisions and all
 
 ``--db`` everywhere, defaulting to the crawl's default (``NEWSARCHIVE_DB``
 or ``archive.db``).
@@ -330,6 +331,40 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
         + (f", rejected {rejected}" if rejected else "")
         + (f"; {counts['truncated_files']} file(s) cut short, read up to the cut" if counts["truncated_files"] else "")
     )
+
+
+@cli.command("merge")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--into", "into", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The archive to merge into (created if missing).")
+def merge_command(shards: tuple[Path, ...], into: Path):
+    """Merge archives (shards from separate crawls or machines) into one.
+
+    Each story's versions are stored in the order they were fetched, so
+    revisions, aliases, first and last seen, dropped pages, runs and the
+    search index come out as if the crawls had written INTO; what INTO
+    already holds is skipped, so merging a shard twice changes nothing.
+    """
+    from newsarchive.archive.merge import merge
+
+    for shard in shards:
+        if shard.resolve() == into.resolve():
+            raise click.UsageError(f"{shard} is the archive merged into")
+        connect(shard).close()  # a clear error for a file that is not an archive
+    if into.exists():
+        connect(into).close()
+    try:
+        target = Archive(into, lock=True)
+    except ArchiveBusy as busy:
+        raise click.ClickException(str(busy)) from None
+    try:
+        for shard in shards:
+            counts = merge(target, shard)
+            click.echo(f"{shard}: {counts['new']} new, {counts['updated']} updated (versions), "
+                       f"{counts['unchanged']} unchanged, {counts['refetches']} refetches, "
+                       f"{counts['drops']} drops, {counts['runs']} runs")
+    finally:
+        target.close()
 
 
 @cli.command("serve")

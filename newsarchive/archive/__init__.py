@@ -32,6 +32,7 @@ from newsarchive.archive.schema import (
     REVISIONS,
     RUNS,
     STATE_INDEX,
+    TABLES,
     count_new_articles,
     decode_column,
     ensure_schema,
@@ -129,6 +130,18 @@ class Archive:
         ).fetchone()
         return StoryState(archived=False, dropped_reason=drop[0] if drop else None)
 
+    def story_times(self, site: str, story_code: str) -> tuple[str | None, str | None] | None:
+        """When the stored version of a story was fetched and when it was last
+        seen, or None for a story the archive does not hold."""
+        row = self.db.execute(
+            f"SELECT fetched_at, last_seen FROM {ARTICLES} WHERE site = ? AND story_code = ?", [site, story_code]
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def drop_last_seen(self, url: str) -> str | None:
+        row = self.db.execute(f"SELECT last_seen FROM {DROPPED} WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
     def story_for_url(self, site: str, url: str) -> str | None:
         """The story code a URL of the site led to before (from ``aliases``)."""
         staged = self._aliases.get(url)
@@ -201,19 +214,27 @@ class Archive:
             if url and url not in self._aliases:
                 self._aliases[url] = {"url": url, "site": site, "story_code": story_code, "first_seen": seen}
 
-    def stage_drop(self, site: str | None, story_code: str | None, url: str, reason: str, detail: str = "") -> None:
-        """Record why a page did not become a story. A story the site says is
-        gone stays in the archive, marked with when."""
+    def stage_drop(self, site: str | None, story_code: str | None, url: str, reason: str, detail: str = "",
+                   seen: str | None = None) -> None:
+        """Record why a page did not become a story (``seen``: when, default
+        now). A story the site says is gone stays in the archive, marked
+        with when."""
+        seen = seen or utc_now()
         if reason == "gone" and site and story_code:
-            self._gone[(site, story_code)] = utc_now()
+            self.stage_gone(site, story_code, seen)
         self._drops[url] = {
             "url": url,
             "site": site,
             "story_code": story_code,
             "reason": reason,
             "detail": detail[:500],
-            "seen": utc_now(),
+            "seen": seen,
         }
+
+    def stage_gone(self, site: str, story_code: str, when: str) -> None:
+        """Mark a stored story as no longer served by its site, since ``when``
+        (a story already marked keeps its first date)."""
+        self._gone[(site, story_code)] = when
 
     @property
     def pending(self) -> int:
@@ -349,6 +370,22 @@ class Archive:
                 [spider, site, json.dumps(arguments, ensure_ascii=False, sort_keys=True), utc_now()],
             )
         return cursor.lastrowid
+
+    def import_run(self, run: dict[str, Any]) -> bool:
+        """Add a run another archive recorded (a merged shard's), unless this
+        one holds it (same spider, site and start); return whether added."""
+        key = [run.get("spider"), run.get("site"), run.get("started_at")]
+        with self._transaction():
+            if self.db.execute(
+                f"SELECT 1 FROM {RUNS} WHERE spider IS ? AND site IS ? AND started_at IS ?", key
+            ).fetchone():
+                return False
+            columns = [c for c in run if c in TABLES[RUNS]["columns"] and c != "id"]  # never a name from the file
+            self.db.execute(
+                f"INSERT INTO {RUNS} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [run[c] for c in columns],
+            )
+        return True
 
     def finish_run(self, run_id: int, **fields: Any) -> None:
         values = {

@@ -1,0 +1,83 @@
+"""Merge archives into one through the archive's own write path.
+
+Shards — archives written by separate crawls or machines — are merged
+story by story as if their fetches had been made into the target: each
+version of a story (rebuilt from its revisions) is staged in the order it
+was fetched, so that the target keeps revisions, first and last seen,
+aliases and the full-text index right, as a plain ``INSERT … ON CONFLICT``
+would not. Versions, refetches and drops the target already holds (not
+newer than its own) are skipped, so merging a shard twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from newsarchive.archive import ARTICLE_COLUMNS, Archive
+from newsarchive.archive.queries import _has, decoded, open_readonly
+from newsarchive.archive.schema import ALIASES, ARTICLES, DROPPED, REVISIONS, RUNS
+from newsarchive.items import ArticleItem
+
+
+def versions(story: dict[str, Any], revisions: list[dict[str, Any]]) -> list[tuple[str | None, dict[str, Any]]]:
+    """(fetched at, fields) of each version of a story, oldest first: the
+    current one, and before it, for each revision, the values it replaced."""
+    fields = {column: story.get(column) for column in ARTICLE_COLUMNS}
+    found = [(story.get("fetched_at"), dict(fields))]
+    for newer, older in zip(reversed(revisions), [*reversed(revisions[:-1]), None]):
+        fields.update(newer["previous"])
+        found.append((older["fetched_at"] if older else story.get("first_seen"), dict(fields)))
+    return found[::-1]
+
+
+def merge(target: Archive, shard: str | Path, batch_size: int = 1000) -> Counter:
+    """Merge one shard into ``target``; return counts of what was staged."""
+    conn = open_readonly(shard)
+    counts: Counter = Counter()
+    try:
+        for row in conn.execute(f"SELECT * FROM {ARTICLES} ORDER BY first_seen, rowid"):
+            _merge_story(target, conn, decoded(row), counts)
+            if target.largest_pending_batch >= batch_size:
+                target.flush()
+        for row in conn.execute(f"SELECT * FROM {DROPPED} ORDER BY last_seen"):
+            drop = dict(row)
+            known = target.drop_last_seen(drop["url"])
+            if known is None or (drop["last_seen"] or "") > known:
+                target.stage_drop(drop["site"], drop["story_code"], drop["url"], drop["reason"],
+                                  drop["detail"] or "", seen=drop["last_seen"])
+                counts["drops"] += 1
+        target.flush()
+        if _has(conn, RUNS):
+            for row in conn.execute(f"SELECT * FROM {RUNS} ORDER BY id"):
+                counts["runs"] += target.import_run(dict(row))
+    finally:
+        conn.close()
+    return counts
+
+
+def _merge_story(target: Archive, conn, story: dict[str, Any], counts: Counter) -> None:
+    key = [story["site"], story["story_code"]]
+    revisions = [
+        {"fetched_at": r["fetched_at"], "previous": json.loads(r["previous"])}
+        for r in conn.execute(
+            f"SELECT fetched_at, previous FROM {REVISIONS} WHERE site = ? AND story_code = ? ORDER BY id", key
+        )
+    ] if _has(conn, REVISIONS) else []
+    times = target.story_times(*key)
+    have_fetched, have_seen = times if times else (None, None)
+    for fetched_at, fields in versions(story, revisions):
+        if have_fetched is not None and (fetched_at or "") <= have_fetched:
+            continue
+        counts[target.stage_article(ArticleItem(**{**fields, "fetched_at": fetched_at}))] += 1
+    last_seen = story.get("last_seen")
+    if last_seen and last_seen > (story.get("fetched_at") or "") and last_seen > (have_seen or ""):
+        # Refetched later and found unchanged: only its last-seen time moves.
+        target.stage_article(ArticleItem(**{**{c: story.get(c) for c in ARTICLE_COLUMNS}, "fetched_at": last_seen}))
+        counts["refetches"] += 1
+    urls = [r[0] for r in conn.execute(f"SELECT url FROM {ALIASES} WHERE site = ? AND story_code = ?", key)]
+    target.stage_aliases(*key, urls)
+    if story.get("gone_at"):
+        target.stage_gone(*key, story["gone_at"])
