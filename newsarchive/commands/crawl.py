@@ -67,15 +67,16 @@ class Command(ScrapyCrawl):
         sites = spargs.get("site") or ""
         if spider != "news" or ("," not in sites and sites != "all"):
             return [spargs]
+        from newsarchive.spiders.site_spider import _split  # the spiders' reading of a list argument
+
         if sites == "all":
             from newsarchive.sites import SITES, register_profiles
 
-            profiles = self.settings.get("NEWSARCHIVE_PROFILES")
-            if profiles:
-                register_profiles(*[p for p in profiles.split(",") if p])
+            # As the news spider registers them, but before it exists: "all" includes them.
+            register_profiles(*_split(self.settings.get("NEWSARCHIVE_PROFILES")))
             names = sorted(SITES)
         else:
-            names = list(dict.fromkeys(name.strip() for name in sites.split(",") if name.strip()))
+            names = list(dict.fromkeys(_split(sites)))
         if spargs.get("start_urls"):
             raise UsageError("start_urls names one site's pages: crawl several sites without it")
         return [{**spargs, "site": name} for name in names]
