@@ -359,7 +359,12 @@ def merge_command(shards: tuple[Path, ...], into: Path):
         raise click.ClickException(str(busy)) from None
     try:
         for shard in shards:
-            counts = merge(target, shard)
+            try:
+                counts = merge(target, shard)
+            except sqlite3.Error as exc:  # a full disk, an I/O error: the batch in flight was rolled back
+                target.discard_pending()
+                raise click.ClickException(
+                    f"merging {shard} failed ({exc}): {into} keeps what was merged before it") from None
             click.echo(f"{shard}: {counts['new']} new, {counts['updated']} updated (versions), "
                        f"{counts['unchanged']} unchanged, {counts['refetches']} refetches, "
                        f"{counts['drops']} drops, {counts['runs']} runs")

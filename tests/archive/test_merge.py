@@ -5,6 +5,8 @@ drops, runs and the search index — and merging twice changes nothing."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +14,7 @@ from click.testing import CliRunner
 from newsarchive.archive.merge import versions
 from newsarchive.cli import cli
 from newsarchive.replay.server import MirrorServer
-from tests.conftest import FIXTURES, ROOT, run_crawl
+from tests.conftest import FIXTURES, ROOT, _limit_file_size, run_crawl
 from tests.spiders.test_scheduled_runs import EDITED_URL, NEW_SENTENCE, OLD_SENTENCE, start_urls
 
 TABLES = {
@@ -89,3 +91,17 @@ def test_a_storys_versions_are_rebuilt_from_its_revisions():
                  {"fetched_at": "t3", "previous": {"title": "Two"}}]
     assert [(when, fields["title"], fields["body"]) for when, fields in versions(story, revisions)] == [
         ("t1", "One", "B1"), ("t2", "Two", "B3"), ("t3", "Three", "B3")]
+
+
+def test_a_merge_that_cannot_write_says_so_in_one_line_and_keeps_the_archive_readable(shards, tmp_path):
+    islamtimes, _ = shards
+    into = tmp_path / "full.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "newsarchive.cli", "merge", str(islamtimes), "--into", str(into)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        preexec_fn=lambda: _limit_file_size(150_000),  # a disk that fills up during the merge
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"merging {islamtimes} failed (" in done.stderr and "keeps what was merged before it" in done.stderr
+    assert "new," not in done.stdout  # no line claims the shard was merged
+    assert sqlite3.connect(into).execute("PRAGMA integrity_check").fetchone() == ("ok",)
