@@ -64,15 +64,15 @@ def paragraphs(rng: random.Random, count: int) -> list[str]:
     return pool
 
 
-def build(db: Path, stories: int) -> float:
-    """Fill ``db`` with ``stories`` stories; return stories/s."""
+def build(db: Path, stories: int, first_code: int = FIRST_CODE) -> float:
+    """Fill ``db`` with ``stories`` stories (codes from ``first_code``); return stories/s."""
     rng = random.Random(7)
     pool = paragraphs(rng, 600)
     spacing = timedelta(minutes=max(1, 4_200_000 // stories))
     archive = Archive(db, lock=True)
     began = time.perf_counter()
     for number in range(stories):
-        code, site = str(FIRST_CODE + number), SITES[number % len(SITES)]
+        code, site = str(first_code + number), SITES[number % len(SITES)]
         body = rng.sample(pool, rng.randint(5, 8))
         if number % 20 == 0:
             body[0] = "The government said so. " + body[0]

@@ -1,15 +1,19 @@
 """Serve a replay folder from memory with Twisted, for throughput benchmarks.
 
-    python benchmarks/serve_mirror.py FOLDER     # prints "port N", serves until killed
+    python benchmarks/serve_mirror.py FOLDER [--latency S] [--log FILE]   # prints "port N", serves until killed
 
 Runs in a process of its own so that serving does not compete with the
 crawl for its core: the standard-library server in ``newsarchive.replay``
-is fine for tests but would be the bottleneck here.
+is fine for tests but would be the bottleneck here. ``--latency`` answers
+each request that many seconds late (without blocking others), like a
+distant server; ``--log`` writes a line per answer: time and path.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from twisted.internet import reactor  # noqa: E402
 from twisted.web import resource, server  # noqa: E402
+from twisted.web.server import NOT_DONE_YET  # noqa: E402
 
 from newsarchive.replay.pages import SavedSite, page_key  # noqa: E402
 
@@ -24,13 +29,28 @@ from newsarchive.replay.pages import SavedSite, page_key  # noqa: E402
 class InMemorySite(resource.Resource):
     isLeaf = True
 
-    def __init__(self, folder: str):
+    def __init__(self, folder: str, latency: float = 0.0, log=None):
         super().__init__()
         saved = SavedSite(folder)
         self.pages = {key: (page.status, page.response_headers(), page.body()) for key, page in saved.pages.items()}
+        self.latency = latency
+        self.log = log
 
     def render_GET(self, request):  # noqa: N802 (Twisted's naming)
-        found = self.pages.get(page_key(request.uri.decode("latin-1")))
+        if not self.latency:
+            return self.answer(request)
+        reactor.callLater(self.latency, self.finish, request)
+        return NOT_DONE_YET
+
+    def finish(self, request) -> None:
+        request.write(self.answer(request))
+        request.finish()
+
+    def answer(self, request) -> bytes:
+        path = request.uri.decode("latin-1")
+        if self.log is not None:
+            self.log.write(f"{time.time():.6f} {path}\n")
+        found = self.pages.get(page_key(path))
         if found is None:
             request.setResponseCode(404)
             return b"not saved"
@@ -42,7 +62,13 @@ class InMemorySite(resource.Resource):
 
 
 def main() -> None:
-    site = server.Site(InMemorySite(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder")
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--log", type=Path)
+    args = parser.parse_args()
+    log = args.log.open("a", buffering=1, encoding="utf-8") if args.log else None
+    site = server.Site(InMemorySite(args.folder, args.latency, log))
     site.log = lambda request: None  # no access log
     port = reactor.listenTCP(0, site, interface="127.0.0.1")
     print(f"port {port.getHost().port}", flush=True)

@@ -337,13 +337,20 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
 @click.argument("shards", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--into", "into", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The archive to merge into (created if missing).")
-def merge_command(shards: tuple[Path, ...], into: Path):
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Then publish INTO's story state to this Redis (redis://host:port/db), so that the next "
+                   "distributed crawl skips archived stories.")
+@click.option("--redis-prefix", default="newsarchive", show_default=True, help="The first part of every Redis key.")
+def merge_command(shards: tuple[Path, ...], into: Path, redis_url: str | None, redis_prefix: str):
     """Merge archives (shards from separate crawls or machines) into one.
 
     Each story's versions are stored in the order they were fetched, so
     revisions, aliases, first and last seen, dropped pages, runs and the
     search index come out as if the crawls had written INTO; what INTO
     already holds is skipped, so merging a shard twice changes nothing.
+    With --redis, what INTO then knows of each story (published, first
+    seen, why it was dropped) and of each URL is published for the workers
+    of the next distributed crawl.
     """
     from newsarchive.archive.merge import merge
 
@@ -370,6 +377,24 @@ def merge_command(shards: tuple[Path, ...], into: Path):
                        f"{counts['drops']} drops, {counts['runs']} runs")
     finally:
         target.close()
+    if redis_url:
+        _publish(into, redis_url, redis_prefix)
+
+
+def _publish(archive: Path, redis_url: str, prefix: str) -> None:
+    import redis
+
+    from newsarchive.distributed.state import publish
+
+    conn = connect(archive)
+    try:
+        server = redis.Redis.from_url(redis_url, socket_timeout=30, socket_connect_timeout=10)
+        counts = publish(conn, server, prefix)
+    except (redis.RedisError, ValueError) as exc:
+        raise click.ClickException(f"publishing to {redis_url} failed ({exc}): {archive} is merged, "
+                                   "its state is not published; run the merge again to publish it") from None
+    click.echo(f"Published to {redis_url}: {counts['stories']} stories and {counts['urls']} URLs "
+               f"of {counts['sites']} sites")
 
 
 @cli.command("serve")

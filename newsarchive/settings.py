@@ -77,6 +77,19 @@ EXTENSIONS = {
     "newsarchive.extensions.resume.KilledJobGuard": 20,
 }
 
+#: A shared crawl on Redis, ``redis://host:port/db``: this crawl becomes one
+#: of its workers (README: "Distributed crawls"). Each worker writes its own
+#: archive; ``newsarchive merge --redis`` makes one of them.
+NEWSARCHIVE_REDIS_URL = os.environ.get("NEWSARCHIVE_REDIS_URL", "")
+#: Seconds after which a silent worker is taken for dead and its unfinished
+#: work is queued again.
+NEWSARCHIVE_REDIS_REQUEUE_AFTER = 120.0
+#: Seconds an idle worker waits with the shared queue empty before it stops.
+NEWSARCHIVE_REDIS_IDLE_CLOSE = 30.0
+#: The first part of every Redis key.
+NEWSARCHIVE_REDIS_PREFIX = "newsarchive"
+ADDONS = {"newsarchive.distributed.DistributedMode": 0}
+
 #: Keep every response in WARC files.
 NEWSARCHIVE_WARC_ENABLED = True
 #: Where the WARC files go (default: warc/ beside the archive).

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -76,3 +77,15 @@ def run_crawl(db: Path, *args: str, settings: dict | None = None, timeout: int =
         preexec_fn=(lambda: _limit_file_size(max_file_size)) if max_file_size else None,
     )
     return CrawlResult(done.returncode, done.stdout + done.stderr)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real Redis server on an ephemeral 127.0.0.1 port, stopped after the test."""
+    from tests.redis_server import RedisServer
+
+    if not shutil.which("redis-server") and not os.environ.get("CI"):
+        pytest.skip("Debian's redis-server is not installed (.ci/run installs it)")
+
+    with RedisServer(tmp_path) as server:
+        yield server

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -366,18 +368,19 @@ class Archive:
                 [site],
             )
             cursor = self.db.execute(
-                f"INSERT INTO {RUNS} (spider, site, arguments, started_at) VALUES (?, ?, ?, ?)",
-                [spider, site, json.dumps(arguments, ensure_ascii=False, sort_keys=True), utc_now()],
+                f"INSERT INTO {RUNS} (spider, site, arguments, started_at, worker) VALUES (?, ?, ?, ?, ?)",
+                [spider, site, json.dumps(arguments, ensure_ascii=False, sort_keys=True), utc_now(),
+                 f"{socket.gethostname()}:{os.getpid()}"],
             )
         return cursor.lastrowid
 
     def import_run(self, run: dict[str, Any]) -> bool:
         """Add a run another archive recorded (a merged shard's), unless this
-        one holds it (same spider, site and start); return whether added."""
-        key = [run.get("spider"), run.get("site"), run.get("started_at")]
+        one holds it (same spider, site, start and process); return whether added."""
+        key = [run.get("spider"), run.get("site"), run.get("started_at"), run.get("worker")]
         with self._transaction():
             if self.db.execute(
-                f"SELECT 1 FROM {RUNS} WHERE spider IS ? AND site IS ? AND started_at IS ?", key
+                f"SELECT 1 FROM {RUNS} WHERE spider IS ? AND site IS ? AND started_at IS ? AND worker IS ?", key
             ).fetchone():
                 return False
             columns = [c for c in run if c in TABLES[RUNS]["columns"] and c != "id"]  # never a name from the file

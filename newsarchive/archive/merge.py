@@ -42,6 +42,16 @@ def merge(target: Archive, shard: str | Path, batch_size: int = 1000) -> Counter
             _merge_story(target, conn, decoded(row), counts)
             if target.largest_pending_batch >= batch_size:
                 target.flush()
+        # URLs met for stories another shard holds (a worker of a shared
+        # crawl that lost the story's claim to another records the URL it met).
+        for url, site, code in conn.execute(
+            f"SELECT url, site, story_code FROM {ALIASES} a WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {ARTICLES} s WHERE s.site = a.site AND s.story_code = a.story_code)"
+        ):
+            target.stage_aliases(site, code, [url])
+            counts["aliases"] += 1
+            if target.largest_pending_batch >= batch_size:
+                target.flush()
         for row in conn.execute(f"SELECT * FROM {DROPPED} ORDER BY last_seen"):
             drop = dict(row)
             known = target.drop_last_seen(drop["url"])

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from newsarchive.archive.identity import SQLITE_HEADER
-from newsarchive.archive.schema import ALIASES, ARTICLES, REVISIONS, RUNS, STORY_COUNTS, decode_column
+from newsarchive.archive.schema import ALIASES, ARTICLES, DROPPED, REVISIONS, RUNS, STATE_INDEX, STORY_COUNTS, decode_column
 
 
 class ArchiveUnreadable(Exception):
@@ -308,3 +308,21 @@ def front_page(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         sites.append({"site": entry["site"], "stories": entry["stories"], "newest": dict(newest) if newest else None,
                       "last_run": last})
     return sites
+
+
+def story_states(conn: sqlite3.Connection):
+    """(site, story code, published, first seen, drop reason) of every
+    archived story, then of every dropped page's story the archive does not
+    hold (its latest reason), for a state shared with distributed workers."""
+    yield from conn.execute(
+        f"SELECT site, story_code, published, first_seen, NULL FROM {ARTICLES} INDEXED BY {STATE_INDEX}")
+    yield from conn.execute(
+        f"SELECT d.site, d.story_code, NULL, NULL, d.reason FROM {DROPPED} d"
+        f" WHERE d.site IS NOT NULL AND d.story_code IS NOT NULL"
+        f" AND NOT EXISTS (SELECT 1 FROM {ARTICLES} a WHERE a.site = d.site AND a.story_code = d.story_code)"
+        f" ORDER BY d.last_seen")
+
+
+def alias_urls(conn: sqlite3.Connection):
+    """(site, URL, story code) of every URL known to lead to a story."""
+    yield from conn.execute(f"SELECT site, url, story_code FROM {ALIASES}")

@@ -44,7 +44,7 @@ import sqlite_utils
 from newsarchive.archive.identity import APPLICATION_ID
 from newsarchive.items import ArticleItem
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 ARTICLES = "articles"
 ALIASES = "aliases"
@@ -158,6 +158,8 @@ TABLES: dict[str, dict] = {
             "stats": str,
             "drift": str,
             "drifted": int,
+            #: host:pid of the process that ran it (workers of a shared crawl start together)
+            "worker": str,
         },
         "pk": "id",
         "not_null": set(),

@@ -9,7 +9,7 @@ at level 1, to about the same size), 4 to 9 with zlib (9 writes files 2-9%
 smaller, some twenty times slower — or run ``warcio recompress`` on
 finished files), 0 uncompressed members. Files
 are named by run and rotated by size:
-``<spider>-<run start, UTC>-<pid>-<serial>.warc.gz`` under
+``<spider>-<run start, UTC>-<host>-<pid>-<serial>.warc.gz`` under
 ``NEWSARCHIVE_WARC_DIR`` (default: ``warc/`` beside the archive). The
 response's place (file, offset) and time go into ``request.meta["capture"]``
 for the item's provenance.
@@ -31,6 +31,8 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
+import socket
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -120,7 +122,9 @@ class WarcCaptureMiddleware:
         self.run_info = run_info
         self.stats = stats
         started = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        self.prefix = f"{spider_name}-{started}-{os.getpid()}"
+        # The host keeps files of workers on several machines apart when gathered.
+        host = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname().split(".")[0]) or "host"
+        self.prefix = f"{spider_name}-{started}-{host}-{os.getpid()}"
         self.serial = 0
         self.file = None
         self.path: Path | None = None

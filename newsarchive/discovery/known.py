@@ -67,9 +67,14 @@ class KnownStories:
         the story code (the page states it)."""
         return self.store.story_for_url(site, url)
 
-    def knows_url(self, url: str) -> bool:
+    def knows_url(self, url: str, site: str | None = None) -> bool:
         """The URL is already recorded as leading to its story."""
         return self.store.has_alias(url)
+
+    def met_elsewhere(self, site: str, story_code: str) -> str | None:
+        """The URL by which another crawl of the same run (a worker of a
+        shared crawl) met the story first; None when none did."""
+        return None
 
     def due_for_recheck(self, state: StoryState) -> bool:
         """Published (or first seen) within the recheck window: edits may still come."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dateutil import tz
 from scrapy.exceptions import NotConfigured
@@ -56,6 +57,13 @@ def check_settings(settings) -> None:
     _number(settings, "NEWSARCHIVE_WARC_MAX_SIZE", int, 1)
     _number(settings, "NEWSARCHIVE_WARC_GZIP_LEVEL", int, 0, 9)
     timezones(settings)
+    redis_url = settings.get("NEWSARCHIVE_REDIS_URL")
+    if redis_url:
+        if urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
+            raise BadSetting(f"NEWSARCHIVE_REDIS_URL must be like redis://host:6379/0, not {redis_url!r}")
+        # Shorter, and a worker busy parsing a page for a moment would be taken for dead.
+        _number(settings, "NEWSARCHIVE_REDIS_REQUEUE_AFTER", float, 1)
+        _number(settings, "NEWSARCHIVE_REDIS_IDLE_CLOSE", float, 0)
     warc_dir = settings.get("NEWSARCHIVE_WARC_DIR")
     if warc_dir and settings.getbool("NEWSARCHIVE_WARC_ENABLED", True) and Path(warc_dir).exists() \
             and not Path(warc_dir).is_dir():

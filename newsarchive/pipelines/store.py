@@ -18,6 +18,7 @@ import logging
 import sqlite3
 from collections import Counter
 
+from newsarchive import signals
 from newsarchive.archive import archive_for
 from newsarchive.items import ArticleItem, PageDrop, StoryAlias
 
@@ -35,7 +36,12 @@ class StoreArchivePipeline:
         self.crawler = crawler
         #: Outcomes staged and not yet committed.
         self.pending: Counter = Counter()
+        #: Site URLs of the stories and dropped pages staged (sent with
+        #: ``archive_committed`` once committed).
+        self.pending_urls: list[str] = []
         self.failed = False
+        if crawler is not None:
+            crawler.signals.connect(self._flush_requested, signal=signals.archive_flush_requested)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -59,10 +65,12 @@ class StoreArchivePipeline:
         elif isinstance(item, PageDrop):
             self.archive.stage_drop(item.site, item.story_code, item.url, item.reason, item.detail)
             self.pending["drops"] += 1
+            self.pending_urls.append(item.url)
         elif isinstance(item, ArticleItem):
             outcome = self.archive.stage_article(item)
             self.archive.stage_aliases(item.site, item.story_code, [item.url, *(item.aliases or ())])
             self.pending[outcome] += 1
+            self.pending_urls += [item.url, *(item.aliases or ())]
             if outcome == "updated":
                 logger.info("Story %s/%s changed since it was archived", item.site, item.story_code)
         else:
@@ -82,6 +90,9 @@ class StoreArchivePipeline:
         for key, count in self.pending.items():
             self._inc(key, count)
         self.pending.clear()
+        committed, self.pending_urls = self.pending_urls, []
+        if committed and self.crawler is not None:
+            self.crawler.signals.send_catch_log(signals.archive_committed, urls=committed)
         if written:
             self._inc("flushes")
             self._inc("rows_written", written)
@@ -97,12 +108,16 @@ class StoreArchivePipeline:
             self.archive.path, detail, lost, sum(self.pending[k] for k in ("new", "updated", "unchanged")),
         )
         self.pending.clear()
+        self.pending_urls.clear()
         if self.stats is not None:
             self.stats.set_value(ARCHIVE_ERROR, detail)
         if not closing and self.crawler is not None and self.crawler.engine is not None:
             from scrapy.utils.defer import deferred_from_coro
 
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
+
+    def _flush_requested(self) -> None:
+        self.flush()
 
     def close_spider(self):
         self.flush(closing=True)

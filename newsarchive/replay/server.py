@@ -31,6 +31,8 @@ def make_handler(server: MirrorServer):
                 body = server.replaced.get(page_key(page.url), body)
                 if server.delay and page.expected is not None:
                     time.sleep(server.delay)
+            if server.latency:
+                time.sleep(server.latency)
             server.requests.append((self.path, status))
             self.send_response(status)
             for name, value in headers.items():
@@ -71,13 +73,15 @@ class LocalServer:
 class MirrorServer(LocalServer):
     """A saved site on 127.0.0.1.
 
-    ``delay`` slows article pages down (to stop a crawl half-way in tests);
-    :meth:`replace` serves another body for a page (a story edited).
+    ``delay`` slows article pages down (to stop a crawl half-way in tests),
+    ``latency`` every answer; :meth:`replace` serves another body for a page
+    (a story edited).
     """
 
-    def __init__(self, folder, port: int = 0, delay: float = 0.0):
+    def __init__(self, folder, port: int = 0, delay: float = 0.0, latency: float = 0.0):
         self.saved = SavedSite(folder)
         self.delay = delay
+        self.latency = latency
         self.replaced: dict[str, bytes] = {}
         #: (path, status) of every request served, in order
         self.requests: list[tuple[str, int]] = []

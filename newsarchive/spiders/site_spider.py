@@ -31,6 +31,7 @@ failed (``failures``). Pages are parsed by the site's parser (``sites/``).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import scrapy
@@ -143,12 +144,12 @@ class SiteSpider(scrapy.Spider):
         self.alias_urls: set[str] = set()
         self.links_seen: set[str] = set()
 
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        #: The "already archived?" decision (NEWSARCHIVE_KNOWN_STORIES).
-        spider.known = known_stories(crawler, spider.recheck)
-        return spider
+    @cached_property
+    def known(self):
+        """The "already archived?" decision (``NEWSARCHIVE_KNOWN_STORIES``),
+        made on first use: add-ons (distributed mode) set the component
+        after the spider is made."""
+        return known_stories(self.crawler, self.recheck)
 
     # -- URLs ---------------------------------------------------------------
 
@@ -189,10 +190,16 @@ class SiteSpider(scrapy.Spider):
             # The URL's code is provisional: the page states the real one.
             code = self.known.story_for_url(self.site.name, site_url) or code
         first = self.met.get(code)
+        if first is None:
+            first = self.known.met_elsewhere(self.site.name, code)
+            if first is not None:
+                self.met[code] = first
+                if self.known.verdict(self.site.name, code) is Verdict.NEW:
+                    self.new_codes.add(code)
         if first is not None:
             if site_url != first and site_url not in self.alias_urls:
                 self.alias_urls.add(site_url)
-                if not self.known.knows_url(site_url):
+                if not self.known.knows_url(site_url, self.site.name):
                     self._inc("discovery/variant_urls")
                     return StoryAlias(site=self.site.name, story_code=code, url=site_url)
             return None
@@ -200,7 +207,7 @@ class SiteSpider(scrapy.Spider):
         verdict = self.known.verdict(self.site.name, code)
         if verdict is Verdict.ARCHIVED:
             self._inc("discovery/skipped_archived")
-            if not self.known.knows_url(site_url):
+            if not self.known.knows_url(site_url, self.site.name):
                 self.alias_urls.add(site_url)
                 return StoryAlias(site=self.site.name, story_code=code, url=site_url)
             return None
@@ -349,11 +356,13 @@ class SiteSpider(scrapy.Spider):
         reached_by = [response.meta.get("found_url"), *map(self.site_url, redirects), site_url]
         item.aliases = [u for u in dict.fromkeys(reached_by) if u and u != item.url]
         self.met.setdefault(item.story_code, item.url)
-        yield item
+        # The stories it links to first: once the item is stored, all that
+        # came of this page is queued (a shared crawl's work is then done).
         for entry in item.related:
             followed = self.follow_article(entry["url"])
             if followed is not None:
                 yield followed
+        yield item
 
     def article_failed(self, failure):
         classified = classify(failure)

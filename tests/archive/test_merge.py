@@ -105,3 +105,22 @@ def test_a_merge_that_cannot_write_says_so_in_one_line_and_keeps_the_archive_rea
     assert f"merging {islamtimes} failed (" in done.stderr and "keeps what was merged before it" in done.stderr
     assert "new," not in done.stdout  # no line claims the shard was merged
     assert sqlite3.connect(into).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_url_one_shard_met_for_a_story_another_shard_holds_is_merged(tmp_path):
+    from newsarchive.archive import Archive
+    from newsarchive.items import ArticleItem
+
+    holder, other = Archive(tmp_path / "holder.db", lock=True), Archive(tmp_path / "other.db", lock=True)
+    story = ArticleItem(site="s", story_code="7", url="https://s/news/7", title="Seven", body="Body of seven.",
+                        fetched_at="2024-07-01T00:00:00Z")
+    holder.stage_article(story)
+    holder.stage_aliases("s", "7", [story.url])
+    other.stage_aliases("s", "7", ["https://s/news/7?ref=feed"])  # met it, lost its claim, never fetched it
+    for archive in (holder, other):
+        archive.close()
+    into = tmp_path / "merged.db"
+    merge(tmp_path / "other.db", tmp_path / "holder.db", into=into)
+    conn = sqlite3.connect(into)
+    assert conn.execute("SELECT url, story_code FROM aliases ORDER BY url").fetchall() == [
+        ("https://s/news/7", "7"), ("https://s/news/7?ref=feed", "7")]

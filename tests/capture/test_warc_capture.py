@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -49,7 +50,8 @@ def test_every_response_is_captured_in_valid_rotated_files(crawled):
     folder, _, _, served, _ = crawled
     files = warc_files(folder / "warc")
     assert len(files) >= 2  # rotated by size
-    assert all(f.name.startswith("islamtimes-") and f.name.endswith(".warc.gz") for f in files)
+    host = socket.gethostname().split(".")[0]
+    assert all(f.name.startswith("islamtimes-") and f"-{host}-" in f.name and f.name.endswith(".warc.gz") for f in files)
     assert len(list(iter_captures(folder / "warc"))) == served
     for command in ("check", "index"):
         done = subprocess.run([WARCIO, command, *map(str, files)], capture_output=True, text=True)

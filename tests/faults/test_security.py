@@ -31,7 +31,7 @@ def test_crawl_keeps_remote_control_off_and_names_files_by_run(tmp_path):
     assert "RemoteControl" not in extensions and "Telnet" not in extensions
     assert "'ROBOTSTXT_OBEY': True" in result.log
     files = warc_files(tmp_path / "warc")
-    assert files and all(re.fullmatch(r"islamtimes-\d{8}T\d{6}Z-\d+-\d{5}\.warc\.gz", f.name) for f in files)
+    assert files and all(re.fullmatch(r"islamtimes-\d{8}T\d{6}Z-[A-Za-z0-9-]+-\d+-\d{5}\.warc\.gz", f.name) for f in files)
     # Every file the crawl wrote is the archive, its lock or a WARC file: none named after a URL.
     written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
     assert written == {"archive.db", "archive.db-shm", "archive.db-wal", "archive.db.lock", "archive.db.site-islamtimes.lock", *(f"warc/{f.name}" for f in files)} - (

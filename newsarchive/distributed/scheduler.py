@@ -1,0 +1,175 @@
+"""The shared frontier: scrapy-redis's scheduler, with claims and in-flight work.
+
+* A request is queued only by the first work that claims it in the crawl
+  (a story by its code, as the callback asks for it: see
+  :mod:`~newsarchive.distributed.middleware`; any other page by its URL, as
+  it is queued): the project's requests bypass the dupefilter
+  (``dont_filter``), so without claims every worker that met a story would
+  fetch it.
+* A request taken from the queue is kept, in the same atomic step, as the
+  worker's in-flight work until its results are committed to the worker's
+  archive (see :mod:`newsarchive.distributed.worker`). Its retries and
+  redirects stay with the worker (a local queue), as part of that work.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+
+import redis
+from scrapy import signals
+from scrapy_redis.queue import PriorityQueue
+
+from newsarchive.distributed.compat import RFPDupeFilter, Scheduler
+from newsarchive.distributed.shared import SharedCrawl, redis_failed, shared_crawl_for
+from newsarchive.pipelines.store import ARCHIVE_ERROR
+
+logger = logging.getLogger(__name__)
+
+#: request.meta keys: the work a request was taken as, and the work that asked for it.
+WORK = "newsarchive_work"
+PARENT = "newsarchive_parent"
+
+
+def claim_of(request) -> tuple[str, str]:
+    """(claim key, URL): a story by its code, another page by its URL."""
+    code = request.meta.get("story_code")
+    if code:
+        return f"story:{code}", request.meta.get("found_url") or request.url
+    return f"url:{request.url}", request.url
+
+
+def ack_key(request) -> str:
+    """What the committed results of a request are known by: the site URL a
+    story was found by (stored among the story's URLs, or as the dropped
+    page's URL), else the request's URL."""
+    return request.meta.get("found_url") or request.url
+
+
+#: Listing pages, feeds and sitemaps go ahead of story pages of the same
+#: priority: every worker can only take what has been discovered, so the
+#: shared crawl walks its listings first and keeps the queue full.
+DISCOVERY_FIRST = 0.5
+
+
+class SharedQueue(PriorityQueue):
+    """scrapy-redis's priority queue, pushed and popped through the shared crawl."""
+
+    shared: SharedCrawl
+
+    def push(self, request) -> bool:
+        claim, url = claim_of(request)
+        if claim.startswith("story:"):  # claimed by its work already (SharedClaimsMiddleware)
+            return self.shared.push(self._encode_request(request), -request.priority)
+        return self.shared.push(self._encode_request(request), -request.priority - DISCOVERY_FIRST, claim,
+                                request.meta.get(PARENT, ""), url)
+
+    def pop(self, timeout=0):
+        taken = self.shared.pop()
+        if taken is None:
+            return None
+        work, data = taken
+        request = self._decode_request(data)
+        self.shared.track(ack_key(request), work, claim_of(request)[0])
+        request.meta[WORK] = work
+        return request
+
+    def clear(self):
+        # The queue belongs to every worker of the crawl: never cleared by one.
+        pass
+
+
+class SharedScheduler(Scheduler):
+    @classmethod
+    def from_crawler(cls, crawler):
+        instance = super().from_crawler(crawler)
+        instance.crawler = crawler
+        return instance
+
+    def open(self, spider):
+        self.shared = shared = shared_crawl_for(self.crawler)
+        self.queue_key = shared.queue_key.replace("%", "%%")
+        self.queue_cls = f"{SharedQueue.__module__}.{SharedQueue.__qualname__}"
+        self.df = RFPDupeFilter(self.server, key=shared.dupefilter_key,
+                                debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"))
+        self.local: deque = deque()
+        self.crawler.signals.connect(self._response_received, signal=signals.response_received)
+        new = shared.join()
+        super().open(spider)
+        self.queue.shared = shared
+        shared.scheduler = self
+        logger.info(
+            "Worker %s %s the shared crawl %s (%d requests queued, %d in flight)",
+            shared.worker, "started" if new else "joined", shared.queue_key.rsplit(":", 1)[0],
+            shared.queued(), shared.in_flight(), extra={"spider": spider},
+        )
+
+    def enqueue_request(self, request):
+        if WORK in request.meta:  # a retry or redirect of work this worker took
+            self.local.append(request)
+            return True
+        try:
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
+            if not self.queue.push(request):
+                self.stats.inc_value("newsarchive/redis/claimed_elsewhere")
+                return False
+        except redis.RedisError as exc:
+            # Its parent's work stays in flight: it is redone, and asks again.
+            redis_failed(self.crawler, exc)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self):
+        if self.local:
+            return self.local.popleft()
+        try:
+            request = self.queue.pop()
+        except redis.RedisError as exc:
+            redis_failed(self.crawler, exc)
+            return None
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def has_pending_requests(self):
+        if self.local:
+            return True
+        try:
+            return len(self.queue) > 0
+        except redis.RedisError as exc:
+            redis_failed(self.crawler, exc)
+            return False
+
+    def wake(self) -> None:
+        """Take a request from the shared queue into an idle engine, which
+        otherwise looks at its scheduler again only every few seconds."""
+        request = self.next_request()
+        if request is not None:
+            self.crawler.engine.crawl(request)
+
+    def _response_received(self, response, request, spider):
+        if WORK in request.meta:
+            self.shared.received(request.meta[WORK])
+
+    def close(self, reason):
+        # Called after the pipelines closed. All is done if the crawl finished
+        # and every result is committed; when it was stopped early, what
+        # reached the spider is done (its results are committed) and the rest
+        # goes back to the queue.
+        committed = not self.stats.get_value(ARCHIVE_ERROR)
+        done = committed and reason == "finished"
+        try:
+            if committed and not done and not self.stats.get_value("newsarchive/redis/error"):
+                self.shared.done_received()
+            self.shared.leave(done)
+        except redis.RedisError as exc:
+            logger.error("Worker %s could not leave the shared crawl (%s): the others take its work back "
+                         "once it has been silent for %g s", self.shared.worker, exc, self.shared.dead_after)
+            return
+        if not done:
+            logger.warning("Worker %s stopped (%s): its unfinished work goes back to the shared queue",
+                           self.shared.worker, reason)
