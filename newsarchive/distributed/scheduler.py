@@ -22,7 +22,7 @@ from scrapy import signals
 from scrapy_redis.queue import PriorityQueue
 
 from newsarchive.distributed.compat import RFPDupeFilter, Scheduler
-from newsarchive.distributed.shared import SharedCrawl, redis_failed, shared_crawl_for
+from newsarchive.distributed.shared import REDIS_ERROR, SharedCrawl, redis_failed, shared_crawl_for
 from newsarchive.pipelines.store import ARCHIVE_ERROR
 
 logger = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ class SharedScheduler(Scheduler):
         committed = not self.stats.get_value(ARCHIVE_ERROR)
         done = committed and reason == "finished"
         try:
-            if committed and not done and not self.stats.get_value("newsarchive/redis/error"):
+            if committed and not done and not self.stats.get_value(REDIS_ERROR):
                 self.shared.done_received()
             self.shared.leave(done)
         except redis.RedisError as exc:

@@ -34,35 +34,37 @@ import weakref
 
 logger = logging.getLogger(__name__)
 
+#: The claim rule both scripts below follow: a claim key is held by the
+#: work that made it first (its value: that work, a tab, the URL); the same
+#: work, redone, holds it still. Returns whether ``parent`` holds it, and
+#: the URL it was first made for.
+CLAIMED = """
+local function claimed(claims, key, parent, url)
+  local owner = redis.call('HGET', claims, key)
+  if not owner then
+    redis.call('HSET', claims, key, parent .. '\\t' .. url)
+    return 1, url
+  end
+  local tab = string.find(owner, '\\t', 1, true)
+  local by, first = string.sub(owner, 1, tab - 1), string.sub(owner, tab + 1)
+  if parent ~= '' and by == parent then return 1, first end
+  return 0, first
+end
+"""
+
 #: Claim, unless another work claimed first, and queue. ARGV: claim key
 #: ("" for none), parent work, URL, score, encoded request. 1 if queued.
-PUSH = """
-if ARGV[1] ~= '' then
-  local owner = redis.call('HGET', KEYS[2], ARGV[1])
-  if owner then
-    local parent = string.match(owner, '^([^\\t]*)')
-    if ARGV[2] == '' or parent ~= ARGV[2] then return 0 end
-  else
-    redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '\\t' .. ARGV[3])
-  end
-end
+PUSH = CLAIMED + """
+if ARGV[1] ~= '' and claimed(KEYS[2], ARGV[1], ARGV[2], ARGV[3]) == 0 then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[4], ARGV[5])
 return 1
 """
 
-#: Claim a story for a work (ARGV: claim key, parent work, URL), unless
-#: another work claimed it first. Returns {1 if this work holds the claim,
-#: the URL it was first claimed for}.
-CLAIM = """
-local owner = redis.call('HGET', KEYS[1], ARGV[1])
-if not owner then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '\\t' .. ARGV[3])
-  return {1, ARGV[3]}
-end
-local tab = string.find(owner, '\\t', 1, true)
-local parent, url = string.sub(owner, 1, tab - 1), string.sub(owner, tab + 1)
-if ARGV[2] ~= '' and parent == ARGV[2] then return {1, url} end
-return {0, url}
+#: Claim a story for a work (ARGV: claim key, parent work, URL). Returns
+#: {1 if this work holds the claim, the URL it was first claimed for}.
+CLAIM = CLAIMED + """
+local held, first = claimed(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
+return {held, first}
 """
 
 #: The works (fields ARGV) are done: out of flight; their claims (KEYS[2]
@@ -231,8 +233,7 @@ class SharedCrawl:
         if not taken:
             return None
         work, data = taken
-        work = work.decode() if isinstance(work, bytes) else work
-        return work, data
+        return _text(work), data
 
     def track(self, ack_key: str, work: str, claim: str = "") -> None:
         """``work`` is done once a result under ``ack_key`` is committed."""
@@ -289,13 +290,17 @@ class SharedCrawl:
         return _text(owner).split("\t", 1)[1] if owner else None
 
 
+#: Set in the stats when the shared crawl's Redis failed: the error.
+REDIS_ERROR = "newsarchive/redis/error"
+
+
 def redis_failed(crawler, exc: Exception) -> None:
     """Redis went away: one line, and the worker stops (exit 1). What it
     committed stays in its archive; what it took goes back to the queue
     when Redis is back (its heartbeat stops)."""
-    if crawler.stats.get_value("newsarchive/redis/error"):
+    if crawler.stats.get_value(REDIS_ERROR):
         return
-    crawler.stats.set_value("newsarchive/redis/error", str(exc))
+    crawler.stats.set_value(REDIS_ERROR, str(exc))
     logger.error("The shared crawl's Redis failed (%s): this worker stops", exc)
     if crawler.engine is not None and crawler.engine.running:
         from scrapy.utils.defer import deferred_from_coro

@@ -25,7 +25,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
 from newsarchive import signals as newsarchive_signals
-from newsarchive.distributed.shared import redis_failed, redis_server, shared_crawl_for
+from newsarchive.distributed.shared import REDIS_ERROR, redis_failed, redis_server, shared_crawl_for
 from newsarchive.pipelines.store import ARCHIVE_ERROR
 
 logger = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ class SharedCrawlWorker:
 
     def spider_idle(self, spider):
         self.crawler.signals.send_catch_log(newsarchive_signals.archive_flush_requested)
-        if self.crawler.stats.get_value(ARCHIVE_ERROR) or self.crawler.stats.get_value("newsarchive/redis/error"):
+        if self.crawler.stats.get_value(ARCHIVE_ERROR) or self.crawler.stats.get_value(REDIS_ERROR):
             return  # the crawl stops; the work goes back to the queue
         shared = self.shared
         try:
