@@ -326,9 +326,10 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
         archive.close()
     rejected = {k.split("/", 1)[1]: v for k, v in counts.items() if k.startswith("rejected/")}
     click.echo(
-        f"{counts['stories']} stories from {counts['captures']} captures: {counts['new']} new, "
-        f"{counts['updated']} updated, {counts['unchanged']} unchanged"
-        + (f", rejected {rejected}" if rejected else "")
+        f"stored {counts['stored']} of {counts['stories']} stories from {counts['captures']} captures: "
+        f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged"
+        + (f"; rejected {sum(rejected.values())} ({', '.join(f'{n} {r}' for r, n in sorted(rejected.items()))})"
+           if rejected else "")
         + (f"; {counts['truncated_files']} file(s) cut short, read up to the cut" if counts["truncated_files"] else "")
     )
 
@@ -415,8 +416,9 @@ def serve_command(db_path: Path, host: str, port: int):
 @click.argument("sites", nargs=-1, required=True)
 @click.option("-a", "arguments", multiple=True, metavar="NAME=VALUE", help="A spider argument (as scrapy crawl -a).")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A setting (as scrapy crawl -s).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The archive file (default: NEWSARCHIVE_DB, or archive.db here).")
+# Not a click.Path with checks: the crawl checks the archive path itself,
+# and refuses a bad one with one line and exit 1, as `scrapy crawl` does.
+@click.option("--db", "db_path", type=Path, help="The archive file (default: NEWSARCHIVE_DB, or archive.db here).")
 def crawl_command(sites: tuple[str, ...], arguments: tuple[str, ...], settings: tuple[str, ...], db_path: Path | None):
     """Crawl each SITE (a profile's name, or a site's URL) into the archive.
 
@@ -427,22 +429,31 @@ def crawl_command(sites: tuple[str, ...], arguments: tuple[str, ...], settings: 
     (``news -a site=a,b``: each with its own politeness, stats and run).
     The exit status is the crawl's: 0 finished, 1 refused or failed (any
     site), 2 bad command line. ``all`` is every profile.
+
+    The crawl runs in this process, so signals reach it as they reach
+    ``scrapy crawl``: the first SIGINT (Ctrl-C), SIGTERM or SIGHUP stops it
+    gracefully, a second one at once.
     """
     import os
-    import subprocess
+
+    from scrapy.cmdline import execute
 
     for pair in (*arguments, *settings):
         if "=" not in pair:
             raise click.UsageError(f"{pair!r}: -a and -s take NAME=VALUE")
     if len(sites) > 1 and any("," in site for site in sites):
         raise click.UsageError("give sites as separate arguments, not joined by commas")
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsarchive.settings"}
+    os.environ["SCRAPY_SETTINGS_MODULE"] = "newsarchive.settings"
     spider, site_args = crawl_spider(sites[0]) if len(sites) == 1 else ("news", [f"site={','.join(sites)}"])
-    command = [sys.executable, "-m", "scrapy", "crawl", spider,
-               *[arg for pair in settings for arg in ("-s", pair)],
-               *(["-s", f"NEWSARCHIVE_DB={db_path}"] if db_path is not None else []),
-               *[arg for pair in (*site_args, *arguments) for arg in ("-a", pair)]]
-    sys.exit(subprocess.run(command, env=env).returncode)
+    argv = ["scrapy", "crawl", spider,
+            *[arg for pair in settings for arg in ("-s", pair)],
+            *(["-s", f"NEWSARCHIVE_DB={db_path}"] if db_path is not None else []),
+            *[arg for pair in (*site_args, *arguments) for arg in ("-a", pair)]]
+    try:
+        execute(argv)  # ends the process with the crawl's exit code
+    except KeyboardInterrupt:  # Ctrl-C before the crawl took over the signals
+        click.echo("Interrupted before the crawl started: nothing was crawled", err=True)
+        sys.exit(130)
 
 
 def crawl_spider(site: str) -> tuple[str, list[str]]:

@@ -75,6 +75,8 @@ EXTENSIONS = {
     "newsarchive.extensions.progress.CrawlProgress": 10,
     # Before the scheduler opens JOBDIR's request queue.
     "newsarchive.extensions.resume.KilledJobGuard": 20,
+    # A failed download in one line: no traceback for a refused connection.
+    "newsarchive.discovery.failures.NetworkErrorLog": 30,
 }
 
 #: A shared crawl on Redis, ``redis://host:port/db``: this crawl becomes one

@@ -79,7 +79,6 @@ class Archive:
         check_archive_file(self.path)
         self.lock = ArchiveLock(path, site).acquire() if lock else None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(str(path))
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.enable_wal()

@@ -5,11 +5,13 @@ its schema version in ``user_version``. Before anything writes to a file,
 :func:`check_archive_file` reads it read-only: a new path, an empty file, an
 archive of ours (or one made before archives stamped themselves: our tables
 and nothing else) may be written; any other SQLite file, or a file that is
-not SQLite at all, is refused with the reason, untouched.
+not SQLite at all, is refused with the reason, untouched; so is a path
+that is no file (a directory, a device), has no folder, or cannot be written.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -31,14 +33,24 @@ def _is_ours(name: str) -> bool:
 
 def check_archive_file(path: str | Path) -> bool:
     """Raise :class:`NotAnArchive` unless ``path`` may become or is an
-    archive; return whether it is a new one (no file, or an empty one)."""
+    archive that can be written; return whether it is a new one (no file,
+    or an empty one)."""
     path = Path(path)
     if path.is_dir():
         raise NotAnArchive(f"{path} is a directory, not an archive file")
     if not path.exists():
-        if path.parent.exists() and not path.parent.is_dir():
+        if path.is_symlink():
+            raise NotAnArchive(f"{path} is a link to nothing ({os.readlink(path)}), not an archive file")
+        if not path.parent.exists():
+            raise NotAnArchive(f"{path}: the folder {path.parent} does not exist")
+        if not path.parent.is_dir():
             raise NotAnArchive(f"{path}: {path.parent} is not a directory")
+        check_writable(path)
         return True
+    if not path.is_file():
+        raise NotAnArchive(f"{path} is not a regular file (a device, a pipe or a socket), not an archive file")
+    # Before SQLite opens it: even read-only, it adds -wal and -shm files beside an archive.
+    check_writable(path)
     try:
         with open(path, "rb") as stream:
             header = stream.read(len(SQLITE_HEADER))
@@ -70,3 +82,17 @@ def check_archive_file(path: str | Path) -> bool:
         shown = ", ".join((foreign or sorted(tables))[:5])
         raise NotAnArchive(f"{path} is another program's SQLite database (tables: {shown}): not touched")
     return not tables
+
+
+def check_writable(path: str | Path) -> None:
+    """Raise :class:`NotAnArchive` unless the file at ``path`` (a regular
+    file or none) and the files SQLite and the locks keep beside it can be
+    written: refused before any of them is created."""
+    path = Path(path)
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise NotAnArchive(f"{path}: the folder {folder} cannot be written (the archive keeps its journal "
+                           "and lock files beside it)")
+    # An immutable file (chattr +i) fails this even for root; a read-only one for its owner.
+    if path.exists() and not os.access(path, os.W_OK):
+        raise NotAnArchive(f"{path} cannot be written (read-only or immutable): not touched")

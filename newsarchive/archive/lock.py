@@ -52,7 +52,6 @@ class ArchiveLock:
         self._fds: list[int] = []
 
     def acquire(self) -> ArchiveLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.site is None:
             self._take(self.path, fcntl.LOCK_EX, "another crawl or command is writing {archive}")
             return self

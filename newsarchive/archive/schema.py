@@ -175,6 +175,22 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     write to it before its first batch."""
     if _complete(db):
         return
+    # The write lock first, then the look at what exists: a writer of
+    # another site making the same new archive at the same moment is waited
+    # for (busy_timeout), never met halfway (in WAL, a transaction that read
+    # before another wrote cannot write: "database is locked" at once).
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        if not _complete(db):
+            _create(db)
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def _create(db: sqlite_utils.Database) -> None:
     with db.atomic():
         for name, spec in TABLES.items():
             table = db[name]

@@ -9,7 +9,8 @@ before it started. This one exits (see the README's table):
    site in this process), every one of them did;
 1  it was refused before its first request (a busy or foreign archive, a bad
    setting, argument or profile: one line saying why), or it failed while
-   running (``archive_error``: the archive could not be written);
+   running (``archive_error``: the archive could not be written;
+   ``unreachable``: none of the site's start points answered);
 2  the command line itself is wrong (Scrapy's usage errors).
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
@@ -25,6 +27,7 @@ from newsarchive.archive import ArchiveBusy, NotAnArchive
 from newsarchive.archive.queries import completed
 from newsarchive.pipelines.store import ARCHIVE_ERROR
 from newsarchive.sites.profiles import ProfileError
+from newsarchive.spiders.site_spider import UNREACHABLE
 
 logger = logging.getLogger("newsarchive.crawl")
 
@@ -48,6 +51,9 @@ class Command(ScrapyCrawl):
                     crawler.settings.set("JOBDIR", f"{jobdir}/{spargs['site']}", priority="cmdline")
             self._watch(self.crawler_process.crawl(crawler, **spargs))
             crawlers.append(crawler)
+        # A closed terminal or SSH session stops the crawl as SIGTERM does
+        # (gracefully, then at once), instead of killing it mid-batch.
+        signal.signal(signal.SIGHUP, _as_sigterm)
         self.crawler_process.start()
         if self.refused is not None or self.crawler_process.bootstrap_failed:
             self.exitcode = EXIT_FAILED
@@ -57,7 +63,8 @@ class Command(ScrapyCrawl):
                 logger.error("The crawl failed: the archive could not be written (%s)", archive_error)
                 self.exitcode = EXIT_FAILED
             elif reason is not None and not completed(reason):
-                logger.error("The crawl did not finish its job: %s", reason)
+                if reason != UNREACHABLE:  # the spider said which site, and why
+                    logger.error("The crawl did not finish its job: %s", reason)
                 self.exitcode = EXIT_FAILED
 
     def crawls(self, spider: str, spargs: dict) -> list[dict]:
@@ -97,6 +104,10 @@ class Command(ScrapyCrawl):
             started.add_done_callback(lambda task: report(None if task.cancelled() else task.exception()))
         else:  # a Twisted Deferred
             started.addErrback(lambda failure: report(failure.value))
+
+
+def _as_sigterm(signum, frame) -> None:
+    signal.raise_signal(signal.SIGTERM)
 
 
 def finish_reason(crawler) -> tuple[str | None, str | None]:

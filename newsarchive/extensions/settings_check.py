@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from dateutil import tz
 from scrapy.exceptions import NotConfigured
 
+from newsarchive.replay.captures import check_replay_source
+
 
 class BadSetting(ValueError):
     pass
@@ -64,6 +66,9 @@ def check_settings(settings) -> None:
         # Shorter, and a worker busy parsing a page for a moment would be taken for dead.
         _number(settings, "NEWSARCHIVE_REDIS_REQUEUE_AFTER", float, 1)
         _number(settings, "NEWSARCHIVE_REDIS_IDLE_CLOSE", float, 0)
+    replay = settings.get("NEWSARCHIVE_REPLAY")
+    if replay:
+        check_replay_source(replay)  # before the archive is opened: a refused crawl leaves no file
     warc_dir = settings.get("NEWSARCHIVE_WARC_DIR")
     if warc_dir and settings.getbool("NEWSARCHIVE_WARC_ENABLED", True) and Path(warc_dir).exists() \
             and not Path(warc_dir).is_dir():

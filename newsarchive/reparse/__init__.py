@@ -36,7 +36,8 @@ def reparse(
     workers: int = 1,
 ) -> Counter:
     """Parse the newest capture of every story again into ``archive``;
-    return counts of what happened (new, updated, unchanged, rejected).
+    return counts of what happened: ``stories`` found, of which ``stored``
+    (``new``, ``updated``, ``unchanged``, committed) and ``rejected/<reason>``.
 
     Captures are parsed as the WARC files are read, in ``workers`` parser
     processes; a story's parse is kept while its capture is the newest seen
@@ -68,7 +69,13 @@ def reparse(
     finally:
         store.close()
     counts["stories"] = total
+    counts["stored"] = stored(counts)
     return counts
+
+
+def stored(counts: Counter) -> int:
+    """Stories stored so far: a rejected one is found, never stored."""
+    return counts["new"] + counts["updated"] + counts["unchanged"]
 
 
 class ProgressPrinter:
@@ -92,7 +99,9 @@ class ProgressPrinter:
         if total is None:
             self.write(f"parsed {done} captures ({rate:.0f}/s)")
             return
+        rejected = done - stored(counts)
         self.write(
-            f"stored {done}/{total} stories ({rate:.0f}/s): "
+            f"stored {stored(counts)} of {done}/{total} stories ({rate:.0f}/s): "
             f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged"
+            + (f", {rejected} rejected" if rejected else "")
         )

@@ -49,11 +49,33 @@ class CapturedSite:
 
 def open_replay_source(folder: str | Path):
     """Saved pages (a folder with ``pages.json``) or WARC captures."""
-    from newsarchive.replay.pages import MANIFEST, ManifestError, SavedSite
+    from newsarchive.replay.pages import MANIFEST, SavedSite
 
     folder = Path(folder)
+    _check_folder(folder)
     if (folder / MANIFEST).is_file():
         return SavedSite(folder)
-    if folder.is_dir() and warc_files(folder):
-        return CapturedSite(folder)
-    raise ManifestError(f"{folder} holds neither a {MANIFEST} nor WARC files to replay")
+    return CapturedSite(folder)
+
+
+def check_replay_source(folder: str | Path) -> None:
+    """Raise ``ManifestError`` for a folder that cannot be replayed (missing,
+    not a folder, with neither pages nor captures, a manifest that does not
+    read). Read-only, so that a crawl can refuse it before writing anything."""
+    from newsarchive.replay.pages import MANIFEST, SavedSite
+
+    folder = Path(folder)
+    _check_folder(folder)
+    if (folder / MANIFEST).is_file():
+        SavedSite(folder)  # a manifest is small: reading it is the check
+
+
+def _check_folder(folder: Path) -> None:
+    from newsarchive.replay.pages import MANIFEST, ManifestError
+
+    if not folder.exists():
+        raise ManifestError(f"the replay folder {folder} is missing")
+    if not folder.is_dir():
+        raise ManifestError(f"the replay folder {folder} is a file, not a folder of saved pages or WARC files")
+    if not (folder / MANIFEST).is_file() and not warc_files(folder):
+        raise ManifestError(f"the replay folder {folder} holds neither a {MANIFEST} nor WARC files to replay")

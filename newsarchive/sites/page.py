@@ -15,6 +15,7 @@ from functools import cached_property
 
 from parsel import Selector
 
+from newsarchive.sites.depth import cap_depth
 from newsarchive.sites.encoding import decode_html
 
 #: Control characters that text does not hold (tab, newlines and form feed it does).
@@ -86,6 +87,7 @@ class Page:
         if looks_binary(body):
             raise PageRejected("not_text", "the body is binary data, whatever its content type says")
         text, repaired = decode_html(body, content_type, tuple(fallback_encodings))
+        text = cap_depth(text)  # a parser would stop at its depth limit, and lose the rest
         names = ("content-type", "content-language", "last-modified", "link")
         return cls(url=url, html=text, headers={n: v for n in names if (v := _header(headers, n))},
                    repaired_encoding=repaired)

@@ -35,11 +35,14 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import safe_url_string
 
 from newsarchive.archive import utc_now
-from newsarchive.discovery.failures import classify
+from newsarchive.discovery.failures import classify, is_network_error, network_errors
 from newsarchive.discovery.feeds import FEED, SITEMAP, SITEMAP_INDEX, IndexUnreadable, looks_like_index, read_index
 from newsarchive.discovery.known import DEFAULT_RECHECK_DAYS, Verdict, known_stories
 from newsarchive.discovery.listings import listing_dates, next_page_candidates
@@ -50,6 +53,12 @@ from newsarchive.sites.engine import FIELDS
 from newsarchive.sites.page import Page, PageRejected
 
 DEFAULT_MAX_PAGES = 10
+#: The spider arguments (``-a NAME=VALUE``) a site spider takes.
+ARGUMENTS = ("start_urls", "lang", "max_pages", "recheck_days", "since", "backfill")
+#: Arguments a scheduler adds to every job it starts (scrapyd's job id).
+SCHEDULER_ARGUMENTS = frozenset({"_job"})
+#: The finish reason of a crawl none of whose start points answered: a failed run.
+UNREACHABLE = "unreachable"
 #: A recheck window longer than this is a typo, not a wish.
 MAX_RECHECK_DAYS = 1_000_000
 
@@ -97,6 +106,7 @@ class SiteSpider(scrapy.Spider):
         *args,
         **kwargs,
     ):
+        self._refuse_unknown(kwargs)
         super().__init__(*args, **kwargs)
         #: The arguments as given, for the run ledger.
         self.arguments = {
@@ -144,6 +154,22 @@ class SiteSpider(scrapy.Spider):
         self.alias_urls: set[str] = set()
         self.links_seen: set[str] = set()
 
+    def _refuse_unknown(self, kwargs: dict) -> None:
+        """A misspelt or foreign argument is refused, never taken for an
+        attribute of the spider (``site`` would replace its site)."""
+        if kwargs.get("site") == self.site.name:
+            kwargs.pop("site")  # the site it crawls anyway
+        unknown = sorted(set(kwargs) - SCHEDULER_ARGUMENTS)
+        if not unknown:
+            return
+        if unknown[0] == "site":
+            raise ValueError(
+                f"site: the {self.name} spider crawls {self.site.name} only; crawl {kwargs['site']} with "
+                f"`scrapy crawl news -a site={kwargs['site']}` (or `newsarchive crawl {kwargs['site']}`)"
+            )
+        accepted = ", ".join(("site", *ARGUMENTS) if self.name == "news" else ARGUMENTS)
+        raise ValueError(f"{unknown[0]} is not an argument of the {self.name} spider; it takes {accepted}")
+
     @cached_property
     def known(self):
         """The "already archived?" decision (``NEWSARCHIVE_KNOWN_STORIES``),
@@ -165,8 +191,35 @@ class SiteSpider(scrapy.Spider):
     # -- discovery ----------------------------------------------------------
 
     async def start(self):
+        #: Start points that failed on the network, with why (the first's error).
+        self.unanswered: list[str] = []
         for url in self.start_points:
-            yield Request(url, callback=self.parse, dont_filter=True, meta={"listing_page": 1})
+            yield Request(url, callback=self.parse, errback=self.start_failed, dont_filter=True,
+                          meta={"listing_page": 1})
+
+    def start_failed(self, failure):
+        """A start point that did not answer. When none of them did, the
+        site is unreachable (offline, DNS, refused, timed out): nothing of
+        the run's work can be done, so it stops as failed."""
+        request = failure.request
+        if failure.check(HttpError):  # it answered, with an error status
+            self.logger.info("Ignoring response %s: HTTP status code is not handled or not allowed",
+                             failure.value.response)
+            return
+        if not is_network_error(failure, network_errors(self.settings)):
+            if not failure.check(IgnoreRequest):  # robots.txt forbids it: Scrapy said so
+                self.logger.error("Error downloading %s", request, exc_info=(failure.type, failure.value, failure.tb))
+            return
+        error = f"{failure.type.__name__}: {failure.value}"
+        self.logger.error("Error downloading %s: %s", request, error)
+        self.unanswered.append(f"{request.url}: {error}")
+        if len(self.unanswered) == len(self.start_points):
+            self.logger.error(
+                "%s is unreachable: none of its %d start point(s) answered (%s); the run failed",
+                self.site.name, len(self.start_points), self.unanswered[0],
+            )
+            # Not CloseSpider: raised here, Scrapy would log the download error once more.
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=UNREACHABLE))
 
     def follow_article(self, url: str, from_index: bool = False):
         """A request for the story ``url`` leads to, an alias if the story

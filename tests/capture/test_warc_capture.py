@@ -79,7 +79,8 @@ def test_archive_rebuilt_from_captures_alone(crawled, tmp_path):
     db = tmp_path / "rebuilt.db"
     result = CliRunner().invoke(cli, ["reparse", "--db", str(db), "--warc-dir", str(folder / "warc")])
     assert result.exit_code == 0, result.output
-    assert "13 new, 0 updated, 0 unchanged" in result.output
+    # 14 stories captured, one of them the fixtures' page with no story in it (1023388).
+    assert "stored 13 of 14 stories" in result.output and "13 new, 0 updated, 0 unchanged; rejected 1 (1 no_body)" in result.output
     assert stored_rows(db) == rows
 
 
@@ -125,6 +126,34 @@ def test_reparse_turns_a_changed_result_into_a_revision(crawled, tmp_path):
         ("1023423", '["title"]', '{"title": "An older parser got this wrong"}')
     ]
     assert conn.execute("SELECT title FROM articles WHERE story_code = '1023423'").fetchone()[0] == rows["1023423"]["title"]
+
+
+def test_reparse_counts_what_it_stored_not_what_it_found(tmp_path):
+    """Two captured stories, one a page with no story in it: one stored, one
+    rejected, and no line says two were stored."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from tests.faults.server import article_html
+
+    warc = tmp_path / "warc"
+    warc.mkdir()
+    with open(warc / "islamtimes-test.warc.gz", "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for code, body in [("3300001", article_html("3300001", "Kept", ["A story that parses."]).encode()),
+                           ("3300002", b"<html><body></body></html>")]:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                f"https://www.islamtimes.com/en/news/{code}/story", "response", payload=BytesIO(body),
+                http_headers=headers))
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(tmp_path / "a.db"), "--warc-dir", str(warc), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "stored 1 of 2 stories from 2 captures: 1 new, 0 updated, 0 unchanged; rejected 1 (1 no_body)" in result.output
+    assert "stored 1 of 2/2 stories" in result.output and "1 rejected" in result.output  # the progress line
+    assert "stored 2" not in result.output
+    assert sqlite3.connect(tmp_path / "a.db").execute("SELECT story_code FROM articles").fetchall() == [("3300001",)]
 
 
 def test_file_cut_short_is_read_up_to_the_cut(crawled, tmp_path):

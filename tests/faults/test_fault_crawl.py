@@ -48,6 +48,9 @@ FAULTS: dict[str, tuple[str, object]] = {
         "text/html; charset=windows-1256")),
     "3000007": ("five-megabytes", page(good("3000007", after_body="<script>" + "x" * 5_000_000 + "</script>"))),
     "3000008": ("deeply-nested", page(good("3000008", after_body="<div>" * 20_000 + "deep" + "</div>" * 20_000))),
+    "3000040": ("nested-50000-deep-before", page(good("3000040").replace(
+        b"<body>", b"<body>" + b"<div>" * 50_000 + b"a widget" + b"</div>" * 50_000, 1))),
+    "3000041": ("inside-50000-unclosed", page(good("3000041").replace(b"<body>", b"<body>" + b"<div>" * 50_000, 1))),
     "3000009": ("script-in-title", page(article_html(
         "3000009", "Safe <script>alert('x')</script>Title", [PROSE]).encode())),
     "0003000010": ("leading-zeros", page(good("3000010", title="Leading Zeros"))),
@@ -160,6 +163,11 @@ def test_large_and_deeply_nested_pages_are_parsed(fault_crawl):
     stored = fault_crawl[1]
     assert stored["3000007"]["body"].startswith(PROSE)
     assert stored["3000008"]["body"].startswith(PROSE)
+    # 50,000 levels before the story, closed or never: read past the depth
+    # libxml2 stops at (2,048), every word of the story kept.
+    assert stored["3000040"]["body"] == f"{PROSE}\n\nSecond paragraph of story 3000040."
+    assert stored["3000040"]["title"] == "A Good Story"
+    assert f"{PROSE}\n\nSecond paragraph of story 3000041." in stored["3000041"]["body"]
 
 
 def test_script_in_the_title_is_not_text(fault_crawl):

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import sqlite3
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from newsarchive.archive import Archive
 from newsarchive.archive.identity import APPLICATION_ID, NotAnArchive, check_archive_file
-from tests.conftest import FIXTURES, run_crawl
+from tests.conftest import FIXTURES, CrawlResult, run_crawl
 
 REPLAY = {"NEWSARCHIVE_REPLAY": str(FIXTURES), "NEWSARCHIVE_WARC_ENABLED": "False"}
 
@@ -133,6 +137,14 @@ def test_a_full_disk_stops_the_crawl_with_the_truth(tmp_path):
         ("islamtimes", [], {"NEWSARCHIVE_TIMEZONES": "not json"}, "NEWSARCHIVE_TIMEZONES must be JSON like"),
         ("islamtimes", [], {"NEWSARCHIVE_BATCH_SIZE": "abc"}, "NEWSARCHIVE_BATCH_SIZE must be a whole number, not 'abc'"),
         ("islamtimes", [], {"NEWSARCHIVE_WARC_GZIP_LEVEL": "12"}, "NEWSARCHIVE_WARC_GZIP_LEVEL must be from 0 to 9"),
+        ("islamtimes", ["site=nonexistent"], {},
+         "site: the islamtimes spider crawls islamtimes only; crawl nonexistent with `scrapy crawl news -a site=nonexistent`"),
+        ("islamtimes", ["site=avapress"], {},
+         "site: the islamtimes spider crawls islamtimes only; crawl avapress with `scrapy crawl news -a site=avapress`"),
+        ("islamtimes", ["langs=en"], {},
+         "langs is not an argument of the islamtimes spider; it takes start_urls, lang, max_pages, recheck_days"),
+        ("news", ["site=avapress", "max_page=3"], {},
+         "max_page is not an argument of the news spider; it takes site, start_urls, lang, max_pages"),
     ],
 )
 def test_bad_arguments_and_settings_are_one_line_and_exit_1(tmp_path, spider, args, settings, message):
@@ -167,6 +179,88 @@ def test_a_broken_replay_manifest_is_named(tmp_path, manifest, message):
     assert result.returncode == 1
     assert f"Not crawling: {folder / 'pages.json'}" in result.log and message in result.log
     assert "Traceback" not in result.log
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [(lambda folder: None, "the replay folder {folder} is missing"),
+     (lambda folder: folder.mkdir(), "the replay folder {folder} holds neither a pages.json nor WARC files to replay"),
+     (lambda folder: folder.write_text("x"), "the replay folder {folder} is a file, not a folder"),
+     (lambda folder: (folder.mkdir(), (folder / "pages.json").write_text('{"site": "islamtimes", "pages": [{"u')),
+      "{folder}/pages.json is not valid JSON")],
+    ids=["missing", "empty", "a file", "truncated manifest"],
+)
+def test_a_refused_replay_folder_leaves_no_file_behind(tmp_path, make, message):
+    folder = tmp_path / "replay"
+    make(folder)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run_crawl(tmp_path / "archive.db", settings={"NEWSARCHIVE_REPLAY": str(folder)})
+    assert result.returncode == 1
+    refusals = [line for line in result.log.splitlines() if "] ERROR:" in line]
+    assert len(refusals) == 1 and f"Not crawling: {message.format(folder=folder)}" in refusals[0], result.log
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no archive, no lock files
+
+
+def _no_files_beside(path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
+
+
+@pytest.mark.parametrize("command", ["scrapy", "newsarchive"])
+def test_a_device_a_folder_and_a_missing_folder_are_refused_with_exit_1(tmp_path, command):
+    from tests.cli.test_crawl_command import newsarchive
+
+    def crawl(db):
+        if command == "scrapy":
+            return run_crawl(db, settings=REPLAY)
+        done = newsarchive(tmp_path, "crawl", "islamtimes", "--db", str(db), "-s", f"NEWSARCHIVE_REPLAY={FIXTURES}")
+        return CrawlResult(done.returncode, done.stdout + done.stderr)
+
+    beside_null = _no_files_beside(Path("/dev/null"))
+    for db, message in [
+        (Path("/dev/null"), "/dev/null is not a regular file (a device, a pipe or a socket), not an archive file"),
+        (tmp_path, f"{tmp_path} is a directory, not an archive file"),
+        (tmp_path / "no" / "such" / "archive.db",
+         f"{tmp_path / 'no' / 'such' / 'archive.db'}: the folder {tmp_path / 'no' / 'such'} does not exist"),
+    ]:
+        result = crawl(db)
+        assert result.returncode == 1, result.log[-2000:]
+        refusals = [line for line in result.log.splitlines() if "ERROR:" in line]
+        assert len(refusals) == 1 and f"Not crawling: {message}" in refusals[0], result.log[-2000:]
+        assert "Traceback" not in result.log
+    assert not (tmp_path / "no").exists()
+    assert _no_files_beside(Path("/dev/null")) == beside_null  # no /dev/null-journal, /dev/null.lock
+    assert not list(tmp_path.glob("*.lock")) and not (tmp_path.parent / f"{tmp_path.name}.lock").exists()
+
+
+@pytest.fixture
+def unwritable_archive(tmp_path):
+    """An archive that cannot be written: immutable (``chattr +i``, which
+    holds even for root) where the file system allows it, else read-only."""
+    db = tmp_path / "archive.db"
+    Archive(db).close()
+    for leftover in tmp_path.iterdir():
+        if leftover != db:
+            leftover.unlink()
+    immutable = os.geteuid() == 0 and shutil.which("chattr") and \
+        subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode == 0
+    if not immutable:
+        if os.geteuid() == 0:
+            pytest.skip("root here, and this file system has no immutable files: nothing is unwritable to root")
+        db.chmod(0o444)
+    yield db
+    if immutable:
+        subprocess.run(["chattr", "-i", str(db)], check=True)
+
+
+def test_an_archive_that_cannot_be_written_is_refused_before_a_page_is_fetched(unwritable_archive):
+    db = unwritable_archive
+    before = digest(db)
+    result = run_crawl(db, settings=REPLAY)
+    assert result.returncode == 1
+    refusals = [line for line in result.log.splitlines() if "] ERROR:" in line]
+    assert len(refusals) == 1 and f"Not crawling: {db} cannot be written (read-only or immutable)" in refusals[0]
+    assert "Traceback" not in result.log and "Crawled (200)" not in result.log
+    assert digest(db) == before and _no_files_beside(db) == ["archive.db"]
 
 
 def test_a_user_profile_cannot_take_a_package_profiles_name_unless_it_says_so(tmp_path):
