@@ -36,10 +36,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
-from newsarchive.pipelines.sidebar import StripSidebarPipeline  # noqa: E402
+from newsarchive.extraction import Rejection, extract_page  # noqa: E402
 from newsarchive.sites import generic_site  # noqa: E402
 from newsarchive.sites.engine import Extraction  # noqa: E402
-from newsarchive.sites.page import Page, PageRejected  # noqa: E402
+from newsarchive.sites.page import Page  # noqa: E402
 from newsarchive.sites.text import clean_ws  # noqa: E402
 
 TOKEN = re.compile(r"\w+")
@@ -92,16 +92,10 @@ def trafilatura_body(page: Page) -> str:
     return trafilatura.extract(page.html, url=page.url) or ""
 
 
-SIDEBAR = StripSidebarPipeline()
-
-
 def our_body(page: Page) -> str:
-    """The body a crawl would store for the page: the generic parser, then the sidebar pipeline."""
-    try:
-        item = generic_site(page.url).parse(page)
-    except PageRejected:
-        return ""
-    return SIDEBAR.process_item(item).body or ""
+    """The body a crawl would store for the page: extraction with the generic parser."""
+    extracted = extract_page(generic_site(page.url), page)
+    return "" if isinstance(extracted, Rejection) else extracted.item.body or ""
 
 
 def titled_pages() -> list[tuple[Page, str]]:

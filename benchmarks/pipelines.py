@@ -1,9 +1,9 @@
-"""Stories per second through the four pipelines and the SQLite writer,
+"""Stories per second through the pipelines (dedupe, store) and the SQLite writer,
 against a raw ``executemany`` insert of the same rows.
 
     python benchmarks/pipelines.py --stories 20000
 
-Items come from parsing generated pages (not timed). Both runs write to a
+Items come from extracting generated pages (not timed). Both runs write to a
 fresh file in WAL mode, in transactions of 1,000 rows; the baseline inserts
 the very rows the archive would store into a table of the same columns,
 with no index, no full-text index and no checks.
@@ -26,12 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.mirror import FIRST_CODE, article_page, story_path, title_of  # noqa: E402
 from newsarchive.archive import ARTICLE_COLUMNS, Archive  # noqa: E402
-from newsarchive.pipelines.dates import NormalizeDatesPipeline  # noqa: E402
+from newsarchive.extraction import Fetched, extract  # noqa: E402
 from newsarchive.pipelines.dedupe import DeduplicateStoriesPipeline  # noqa: E402
-from newsarchive.pipelines.sidebar import StripSidebarPipeline  # noqa: E402
 from newsarchive.pipelines.store import StoreArchivePipeline  # noqa: E402
 from newsarchive.sites import ISLAM_TIMES  # noqa: E402
-from newsarchive.sites.page import Page  # noqa: E402
 
 BATCH = 1000
 
@@ -45,7 +43,7 @@ def make_items(stories: int) -> list:
     for index, code in enumerate(codes):
         url = f"https://www.islamtimes.com{story_path(code)}"
         body = article_page(code, index, titles, 60, rng).encode()
-        parsed.append(ISLAM_TIMES.parse(Page.from_http(url, {"Content-Type": "text/html; charset=utf-8"}, body)))
+        parsed.append(extract(ISLAM_TIMES, Fetched(url, {"Content-Type": "text/html; charset=utf-8"}, body)).item)
     items = []
     for number in range(stories):
         item = copy.deepcopy(parsed[number % len(parsed)])
@@ -60,8 +58,6 @@ def through_pipelines(items: list, db: Path) -> tuple[float, dict[str, float]]:
     the archive's flushes (SQL, part of the store pipeline's time)."""
     archive = Archive(db, lock=True)
     pipelines = [
-        NormalizeDatesPipeline(),
-        StripSidebarPipeline(),
         DeduplicateStoriesPipeline(archive),
         StoreArchivePipeline(archive, batch_size=BATCH),
     ]

@@ -6,7 +6,7 @@
     newsarchive export --format jsonl|csv  every story, streamed
     newsarchive runs                       the run ledger
     newsarchive health                     per site: fallbacks, drops, drift of the last runs
-    newsarchive reparse                    parsers and pipelines over the WARC captures
+    newsarchive reparse                    today's extraction over the WARC captures
     newsarchive serve                      the archive in Datasette (extra: web)
     newsarchive crawl SITE...              crawl sites into the archive, from any directory
     newsarchive merge SHARD... --into DB   merge archives into one, revisions and all
@@ -290,15 +290,20 @@ def _share(value) -> str:
 @click.option("--since", type=Day(), help="Only captures made on or after this date (YYYY-MM-DD).")
 @click.option("--profiles", envvar="NEWSARCHIVE_PROFILES",
               help="A .toml site profile or a folder of them, as for the crawl (env: NEWSARCHIVE_PROFILES).")
+@click.option("--timezones", envvar="NEWSARCHIVE_TIMEZONES", metavar="JSON",
+              help='Per-site zone overrides, as the crawl\'s NEWSARCHIVE_TIMEZONES: \'{"islamtimes": "UTC"}\' '
+                   "(env: NEWSARCHIVE_TIMEZONES).")
 @click.option("-j", "--workers", type=click.IntRange(min=1), show_default="one per core",
               help="Parser processes (the archive is written by one more).")
 def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, since: str | None, profiles: str | None,
-                    workers: int):
-    """Run today's parsers and pipelines over the archived captures.
+                    timezones: str | None, workers: int):
+    """Run today's extraction over the archived captures.
 
     Stories come out new, updated (a revision keeps what changed) or
     unchanged. No network is used.
     """
+    from newsarchive.extensions.settings_check import BadSetting
+    from newsarchive.extensions.settings_check import timezones as read_timezones
     from newsarchive.reparse import ProgressPrinter, default_workers, reparse
 
     warc_dir = warc_dir or db_path.parent / "warc"
@@ -309,6 +314,10 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
             register_profiles(*[p for p in profiles.split(",") if p])
         except ProfileError as exc:
             raise click.ClickException(str(exc)) from None
+    try:
+        zones = read_timezones({"NEWSARCHIVE_TIMEZONES": timezones})
+    except BadSetting as exc:
+        raise click.ClickException(str(exc)) from None
     if db_path.exists():
         connect(db_path).close()  # a clear error for a foreign file, before writing to it
     try:
@@ -317,7 +326,7 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
         raise click.ClickException(str(busy)) from None
     try:
         counts = reparse(
-            archive, warc_dir, site=site, since=since, workers=workers or default_workers(),
+            archive, warc_dir, site=site, since=since, workers=workers or default_workers(), zones=zones,
             progress=ProgressPrinter(lambda line: click.echo(line, err=True)),
         )
     except KeyError as unknown:

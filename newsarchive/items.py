@@ -49,7 +49,7 @@ class ArticleItem:
     modified: str | None = None
     modified_raw: str | None = None
     fetched_at: str | None = None
-    #: How many lines the sidebar-stripping pipeline removed from the body.
+    #: How many lines the sidebar rules (extraction) removed from the body.
     sidebar_removed: int = 0
     #: Which source gave each field: ``site`` (the profile's or CMS family's
     #: rules), ``json_ld``, ``opengraph``, ``text_pattern``, ``main_text``, ...

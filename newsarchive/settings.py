@@ -38,16 +38,15 @@ NEWSARCHIVE_BATCH_SIZE = 1000
 NEWSARCHIVE_REPLAY = os.environ.get("NEWSARCHIVE_REPLAY", "")
 #: A .toml site profile, or a folder of them, added to the package's profiles.
 NEWSARCHIVE_PROFILES = os.environ.get("NEWSARCHIVE_PROFILES", "")
-#: Per-site time zone overrides, e.g. {"islamtimes": "Asia/Tehran"}.
-NEWSARCHIVE_TIMEZONES = {}
+#: Per-site time zone overrides, e.g. {"islamtimes": "Asia/Tehran"} (in the
+#: environment as JSON: crawls and ``newsarchive reparse`` then read the same).
+NEWSARCHIVE_TIMEZONES = os.environ.get("NEWSARCHIVE_TIMEZONES") or {}
 #: The "already archived?" decision of discovery (see discovery/known.py).
 NEWSARCHIVE_KNOWN_STORIES = "newsarchive.discovery.known.KnownStories"
 #: Record each crawl in the runs table.
 NEWSARCHIVE_LEDGER_ENABLED = True
 
 ITEM_PIPELINES = {
-    "newsarchive.pipelines.dates.NormalizeDatesPipeline": 100,
-    "newsarchive.pipelines.sidebar.StripSidebarPipeline": 200,
     "newsarchive.pipelines.dedupe.DeduplicateStoriesPipeline": 300,
     "newsarchive.pipelines.store.StoreArchivePipeline": 900,
 }

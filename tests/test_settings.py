@@ -24,8 +24,6 @@ def test_polite_and_safe_defaults():
     assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False
     assert list(settings.getdict("ITEM_PIPELINES")) == [
-        "newsarchive.pipelines.dates.NormalizeDatesPipeline",
-        "newsarchive.pipelines.sidebar.StripSidebarPipeline",
         "newsarchive.pipelines.dedupe.DeduplicateStoriesPipeline",
         "newsarchive.pipelines.store.StoreArchivePipeline",
     ]

@@ -1,6 +1,6 @@
 """Rebuild or update the archive from WARC captures, with no network.
 
-Today's parsers and the item pipelines (dates, sidebar) run over the newest
+Today's extraction (parser, sidebar rules, dates) runs over the newest
 capture of each story; the archive stores the result as for a crawl: a new
 story, an update (with a revision keeping the previous values) or unchanged.
 Pages are parsed in a process per core (``parsing``) while this process
@@ -34,6 +34,7 @@ def reparse(
     batch_size: int = 1000,
     progress: Callable[[int, int | None, Counter], None] | None = None,
     workers: int = 1,
+    zones: dict[str, str] | None = None,
 ) -> Counter:
     """Parse the newest capture of every story again into ``archive``;
     return counts of what happened: ``stories`` found, of which ``stored``
@@ -42,7 +43,8 @@ def reparse(
     Captures are parsed as the WARC files are read, in ``workers`` parser
     processes; a story's parse is kept while its capture is the newest seen
     (a later capture of it is parsed again). Once every file is read, the
-    kept parses are stored, oldest capture first.
+    kept parses are stored, oldest capture first. ``zones``: the sites' zone
+    overrides, as the crawl's ``NEWSARCHIVE_TIMEZONES``.
     """
     if site is not None:
         get_site(site)  # a clear error for an unknown site
@@ -50,7 +52,7 @@ def reparse(
     store = ReparseStore()
     try:
         newest = (story for story in story_captures(warc_dir, site, since, counts) if store.claim(story))
-        for done, (story, result) in enumerate(parsed(newest, workers), 1):
+        for done, (story, result) in enumerate(parsed(newest, workers, zones), 1):
             store.keep(story, result)
             if progress is not None:
                 progress(done, None, counts)

@@ -13,15 +13,13 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import islice
 
 from newsarchive.capture.reader import read_record
+from newsarchive.extraction import Fetched, Rejection, extract, with_timezones
 from newsarchive.items import ArticleItem
-from newsarchive.pipelines.dates import NormalizeDatesPipeline
-from newsarchive.pipelines.sidebar import StripSidebarPipeline
 from newsarchive.reparse.captures import StoryCapture, known_site
-from newsarchive.sites.page import Page, PageRejected
 
 #: Captures handed to a worker at a time; windows of captures in flight.
 CHUNK = 16
@@ -29,59 +27,54 @@ WINDOW_CHUNKS_PER_WORKER = 4
 WINDOWS_IN_FLIGHT = 2
 
 
-@lru_cache(maxsize=None)
-def _pipelines() -> tuple:
-    return NormalizeDatesPipeline(), StripSidebarPipeline()
-
-
 @lru_cache(maxsize=256)
-def _site(name: str):
-    return known_site(name)
+def _site(name: str, zones: tuple[tuple[str, str], ...]):
+    return with_timezones(known_site(name), dict(zones))
 
 
-def parse_capture(story: StoryCapture) -> ArticleItem | str:
-    """The story's item after the date and sidebar pipelines, or the reason
-    its page was rejected."""
-    site = _site(story.site)
+def parse_capture(story: StoryCapture, zones: tuple[tuple[str, str], ...] = ()) -> ArticleItem | str:
+    """The story's finished item (``extraction``), or the reason its page
+    was rejected. ``zones``: the sites' zone overrides, as pairs."""
+    site = _site(story.site, zones)
     headers, body = read_record(story.file, story.offset)
-    try:
-        item = site.parse(Page.from_http(story.site_url, headers, body, site.fallback_encodings))
-    except PageRejected as rejected:
-        return rejected.reason
+    extracted = extract(site, Fetched(story.site_url, headers, body))
+    if isinstance(extracted, Rejection):
+        return extracted.reason
+    item = extracted.item
     item.fetched_at = story.date
     item.capture_file = os.path.basename(story.file)
     item.capture_offset = story.offset
     item.aliases = [story.site_url] if story.site_url != item.url else []
-    for pipeline in _pipelines():
-        item = pipeline.process_item(item)
     return item
 
 
-def pickled_parse(story: StoryCapture) -> bytes:
+def pickled_parse(story: StoryCapture, zones: tuple[tuple[str, str], ...] = ()) -> bytes:
     """:func:`parse_capture`'s result as the store keeps it: pickled where
     it is made, so that the reading process only files it away."""
-    return pickle.dumps(parse_capture(story), pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(parse_capture(story, zones), pickle.HIGHEST_PROTOCOL)
 
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def parsed(stories: Iterable[StoryCapture], workers: int) -> Iterator[tuple[StoryCapture, bytes]]:
+def parsed(stories: Iterable[StoryCapture], workers: int,
+           zones: dict[str, str] | None = None) -> Iterator[tuple[StoryCapture, bytes]]:
     """Each story with its pickled parse, in the stories' order. The
     stories are read (here) while earlier windows of them are parsed (in
-    the pool)."""
+    the pool). ``zones``: the sites' zone overrides (``NEWSARCHIVE_TIMEZONES``)."""
     stories = iter(stories)
+    parse = partial(pickled_parse, zones=tuple(sorted((zones or {}).items())))
     if workers <= 1:
         for story in stories:
-            yield story, pickled_parse(story)
+            yield story, parse(story)
         return
     size = CHUNK * WINDOW_CHUNKS_PER_WORKER * workers
     # Forked: the workers know the sites registered here (--profiles) without being told.
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         in_flight: list[tuple[list, multiprocessing.pool.AsyncResult]] = []
         while window := list(islice(stories, size)):
-            in_flight.append((window, pool.map_async(pickled_parse, window, chunksize=CHUNK)))
+            in_flight.append((window, pool.map_async(parse, window, chunksize=CHUNK)))
             if len(in_flight) >= WINDOWS_IN_FLIGHT:
                 done, job = in_flight.pop(0)
                 yield from zip(done, job.get())

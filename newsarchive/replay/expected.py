@@ -1,20 +1,17 @@
 """What the archive should hold for a saved article page.
 
-The expected item of a page is its parse through the site's parser and the
-item-local pipelines (dates, sidebar): the stored row, less what depends on
-the crawl (``fetched_at``, the URLs it was reached by). A page the parser
-rejects is expected as ``{"dropped": reason}``.
+The expected item of a page is what ``extraction`` makes of it: the stored
+row, less what depends on the crawl (``fetched_at``, the URLs it was
+reached by). A page it rejects is expected as ``{"dropped": reason}``.
 """
 
 from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
-from newsarchive.pipelines.dates import NormalizeDatesPipeline
-from newsarchive.pipelines.sidebar import StripSidebarPipeline
+from newsarchive.extraction import Fetched, Rejection, extract
 from newsarchive.replay.pages import SavedPage
 from newsarchive.sites.base import Site
-from newsarchive.sites.page import PageRejected
 
 #: Fields that depend on the crawl rather than on the page.
 CRAWL_FIELDS = ("fetched_at", "aliases", "first_seen", "last_seen", "gone_at", "capture_file", "capture_offset")
@@ -26,10 +23,7 @@ def comparable(item_or_row: dict) -> dict:
 
 
 def expected_item(site: Site, page: SavedPage) -> dict:
-    try:
-        item = site.parse(page.page(site.fallback_encodings))
-    except PageRejected as rejected:
-        return {"dropped": rejected.reason}
-    for pipeline in (NormalizeDatesPipeline(), StripSidebarPipeline()):
-        item = pipeline.process_item(item)
-    return comparable(ItemAdapter(item).asdict())
+    extracted = extract(site, Fetched(page.url, page.response_headers(), page.body()))
+    if isinstance(extracted, Rejection):
+        return {"dropped": extracted.reason}
+    return comparable(ItemAdapter(extracted.item).asdict())

@@ -10,7 +10,7 @@ up. For each field the engine tries, in order, and keeps the first value:
 3. ``text_pattern`` / ``heading`` / ``title_tag`` — what the visible text
    says (``Story Code : N``, a dated line, the page's ``<h1>``);
 4. ``main_text`` — the page's main text (trafilatura), for the body, cleaned
-   later by the sidebar pipeline like every body.
+   later by the sidebar rules like every body.
 
 Later sources run only for fields the earlier ones left empty, so a site
 whose rules match pays for nothing else. Which source gave each field is
@@ -519,9 +519,9 @@ class Parser:
 
     def main_text_body(self, x: Extraction) -> list[str]:
         """The main text, when more than sidebar entries and page chrome
-        survive the sidebar pipeline's rules (that pipeline cleans it later,
+        survive the sidebar rules (extraction cleans it with them later,
         and counts what it removes)."""
-        from newsarchive.pipelines.sidebar import strip_sidebar
+        from newsarchive.extraction.sidebar import strip_sidebar  # (extraction imports this module)
 
         lines = self.main_text(x.page)
         if not lines:
@@ -546,7 +546,7 @@ class Parser:
         # It logs pages it cannot read (an empty document) as errors of its
         # own; here such a page is a drop with its reason, counted once.
         logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-        # Precision first: the sidebar pipeline then takes out what still leaks.
+        # Precision first: the sidebar rules then take out what still leaks.
         precise = trafilatura.extract(html, url=page.url, include_comments=False, favor_precision=True) or ""
         lines = [line for line in (clean_ws(t) for t in precise.splitlines()) if line]
         if not lines:
@@ -599,7 +599,7 @@ class Parser:
     def related(self, x: Extraction) -> list[dict]:
         """Stories the page links to in its story lists, else (for a body
         taken from the main text) every headline-long link to another story
-        of the site: the sidebar pipeline removes them from the body, the
+        of the site: the sidebar rules remove them from the body, the
         spider follows them."""
         if x.sources.get("body") == SITE:
             return x.memo("listed", lambda: self.listed_stories(x))

@@ -5,7 +5,7 @@ a ``body`` container to take the main text from.
 
 Main-text extraction still lets "related stories" lists and doubled
 headlines through now and then; the page's other article links go into
-``related``, so that the sidebar pipeline removes those lines from the body.
+``related``, so that the sidebar rules remove those lines from the body.
 """
 
 from __future__ import annotations

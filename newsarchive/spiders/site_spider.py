@@ -47,10 +47,10 @@ from newsarchive.discovery.feeds import FEED, SITEMAP, SITEMAP_INDEX, IndexUnrea
 from newsarchive.discovery.known import DEFAULT_RECHECK_DAYS, Verdict, known_stories
 from newsarchive.discovery.listings import listing_dates, next_page_candidates
 from newsarchive.items import PageDrop, StoryAlias
-from newsarchive.pipelines.dates import parse_day
+from newsarchive.extraction import Fetched, Rejection, extract, with_timezones
+from newsarchive.extraction.dates import parse_day
+from newsarchive.extensions.settings_check import timezones
 from newsarchive.sites.base import Site, host, origin
-from newsarchive.sites.engine import FIELDS
-from newsarchive.sites.page import Page, PageRejected
 
 DEFAULT_MAX_PAGES = 10
 #: The spider arguments (``-a NAME=VALUE``) a site spider takes.
@@ -169,6 +169,12 @@ class SiteSpider(scrapy.Spider):
             )
         accepted = ", ".join(("site", *ARGUMENTS) if self.name == "news" else ARGUMENTS)
         raise ValueError(f"{unknown[0]} is not an argument of the {self.name} spider; it takes {accepted}")
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.site = with_timezones(spider.site, timezones(crawler.settings))
+        return spider
 
     @cached_property
     def known(self):
@@ -384,22 +390,16 @@ class SiteSpider(scrapy.Spider):
             # A story the site now sends elsewhere (its home page, an error page) is gone.
             yield self.drop(response, "gone", f"redirected to {response.url}")
             return
-        try:
-            page = Page.from_http(site_url, response.headers, response.body, self.site.fallback_encodings)
-            if page.repaired_encoding:
-                self._inc("encoding/repaired")
-                self.logger.info("Read %s as %s: its declared encoding does not fit its bytes",
-                                 response.url, page.repaired_encoding)
-            item = self.site.parse(page)
-        except PageRejected as rejected:
-            yield self.drop(response, rejected.reason, rejected.detail)
+        extracted = extract(self.site, Fetched(site_url, response.headers, response.body))
+        if isinstance(extracted, Rejection):
+            yield self.drop(response, extracted.reason, extracted.detail)
             return
-        except Exception as exc:  # a parser bug must not stop the crawl, nor go unrecorded
-            self.logger.exception("Parser failed on %s", response.url)
-            yield self.drop(response, "parser_error", f"{type(exc).__name__}: {exc}")
-            return
-        for field in FIELDS:
-            self._inc(f"fields/{field}/{item.field_sources.get(field, 'none')}")
+        if extracted.repaired_encoding:
+            self.logger.info("Read %s as %s: its declared encoding does not fit its bytes",
+                             response.url, extracted.repaired_encoding)
+        for key, count in extracted.counts.items():
+            self._inc(key, count)
+        item = extracted.item
         capture = response.meta.get("capture")
         item.fetched_at = capture.date if capture else utc_now()
         if capture:

@@ -128,6 +128,33 @@ def test_reparse_turns_a_changed_result_into_a_revision(crawled, tmp_path):
     assert conn.execute("SELECT title FROM articles WHERE story_code = '1023423'").fetchone()[0] == rows["1023423"]["title"]
 
 
+def test_reparse_reads_dates_in_the_zones_the_crawl_used(tmp_path):
+    zones = '{"islamtimes": "UTC"}'
+    db = tmp_path / "archive.db"
+    result, _, _ = crawl_fixtures(db, {"NEWSARCHIVE_TIMEZONES": zones})
+    assert result.returncode == 0, result.log
+    conn = sqlite3.connect(db)
+    # The seed page says "Tuesday 8 November 2022 - 09:18": in UTC, as given (Tehran's would be 05:48).
+    assert conn.execute("SELECT published FROM articles WHERE story_code = '1023423'").fetchone() == (
+        "2022-11-08T09:18:00Z",)
+    conn.close()
+    for how in ({"env": {"NEWSARCHIVE_TIMEZONES": zones}}, {"args": ["--timezones", zones]}):
+        done = CliRunner().invoke(cli, ["reparse", "--db", str(db), "--warc-dir", str(tmp_path / "warc"), "-j", "1",
+                                        *how.get("args", [])], env=how.get("env"))
+        assert done.exit_code == 0, done.output
+        assert "0 new, 0 updated, 13 unchanged" in done.output
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM revisions").fetchone() == (0,)
+    in_site_zone = conn.execute("SELECT count(*) FROM articles WHERE published_tz_source = 'site default'").fetchone()[0]
+    conn.close()
+    # Without the override, the site's own zone: each story dated in the
+    # site's zone changes (those whose page states a zone do not).
+    done = CliRunner().invoke(cli, ["reparse", "--db", str(db), "--warc-dir", str(tmp_path / "warc"), "-j", "1"],
+                              env={"NEWSARCHIVE_TIMEZONES": ""})
+    assert in_site_zone >= 10
+    assert done.exit_code == 0 and f"0 new, {in_site_zone} updated, {13 - in_site_zone} unchanged" in done.output
+
+
 def test_reparse_counts_what_it_stored_not_what_it_found(tmp_path):
     """Two captured stories, one a page with no story in it: one stored, one
     rejected, and no line says two were stored."""

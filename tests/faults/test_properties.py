@@ -5,6 +5,7 @@ duplicate."""
 from __future__ import annotations
 
 import string
+from collections import Counter
 import unicodedata
 
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +13,8 @@ from hypothesis import strategies as st
 
 from newsarchive.archive import Archive
 from newsarchive.items import ArticleItem
-from newsarchive.pipelines.dates import NormalizeDatesPipeline
-from newsarchive.pipelines.sidebar import StripSidebarPipeline, strip_sidebar
+from newsarchive.extraction.dates import normalize_dates, zone
+from newsarchive.extraction.sidebar import clean_body, strip_sidebar
 from newsarchive.sites.text import clean_ws
 
 WORD = st.text(alphabet=string.ascii_letters, min_size=2, max_size=9)
@@ -29,16 +30,16 @@ related_entries = st.lists(st.fixed_dictionaries({"title": st.text(), "url": st.
 @given(raw=st.text(), modified=st.text(), related=related_entries)
 @settings(deadline=None)
 def test_dates_pipeline_never_raises(raw, modified, related):
-    item = NormalizeDatesPipeline().process_item(
-        ArticleItem(site="islamtimes", published_raw=raw, modified_raw=modified, related=related)
-    )
+    item = ArticleItem(site="islamtimes", published_raw=raw, modified_raw=modified, related=related)
+    normalize_dates(item, zone("Asia/Tehran"), Counter())
     assert item.published is None or item.published.endswith("Z")
 
 
 @given(body=st.text(), title=st.one_of(st.none(), st.text()), lead=st.one_of(st.none(), st.text()), related=related_entries)
 @settings(deadline=None)
 def test_sidebar_pipeline_never_raises_and_is_idempotent(body, title, lead, related):
-    item = StripSidebarPipeline().process_item(ArticleItem(body=body, title=title, lead=lead, related=related))
+    item = ArticleItem(body=body, title=title, lead=lead, related=related)
+    clean_body(item, Counter())
     titles = [entry["title"] for entry in related]
     again, removed = strip_sidebar(item.body, title=title, related_titles=titles, lead=lead)
     assert again == item.body and not removed

@@ -1,9 +1,8 @@
-from scrapy.utils.test import get_crawler
-
 from newsarchive.items import ArticleItem
-from newsarchive.pipelines.sidebar import StripSidebarPipeline, strip_sidebar
+from newsarchive.extraction.sidebar import clean_body, strip_sidebar
 from newsarchive.sites.text import is_date_line
 from tests.conftest import SEED_TEXT
+from tests.helpers import StatsOf
 
 TITLE = "North Korea Denies Sending Arms to Russia"
 
@@ -40,14 +39,14 @@ def test_acceptance_holds_with_title_and_related_known():
     assert body.split("\n\n") == seed_paragraphs()
 
 
-def test_pipeline_counts_removed_lines_per_item_and_in_stats():
-    crawler = get_crawler()
-    pipeline = StripSidebarPipeline.from_crawler(crawler)
-    item = pipeline.process_item(ArticleItem(title=TITLE, body=seed_body()))
+def test_the_step_counts_removed_lines_per_item_and_in_stats():
+    stats = StatsOf()
+    item = ArticleItem(title=TITLE, body=seed_body())
+    clean_body(item, stats.counts)
     assert item.body.split("\n\n") == seed_paragraphs()
     total_lines = len([line for line in seed_body().splitlines() if line.strip()])
     assert item.sidebar_removed == total_lines - 6
-    counted = sum(v for k, v in crawler.stats.get_stats().items() if k.startswith("newsarchive/sidebar/removed/"))
+    counted = sum(v for k, v in stats.get_stats().items() if k.startswith("newsarchive/sidebar/removed/"))
     assert counted == item.sidebar_removed
 
 

@@ -3,7 +3,7 @@
 News pages put a "Featured Stories" block next to the article, every story
 in it twice (image alt text, then link text) with a date line; the headline
 is repeated above the body; "Story Code : N" and "Comment" are page chrome.
-Whatever body extraction was used, some of that leaks in. This pipeline
+Whatever body extraction was used, some of that leaks in. This step
 removes it line by line and never cuts inside a line, so a featured title
 quoted in an article sentence stays where it is.
 
@@ -251,28 +251,19 @@ def shown_above_body(item: ArticleItem) -> bool:
     return (item.field_sources or {}).get("lead") not in _METADATA_SOURCES
 
 
-class StripSidebarPipeline:
-    def __init__(self, stats=None):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(stats=crawler.stats)
-
-    def process_item(self, item):
-        if not isinstance(item, ArticleItem):
-            return item
-        body, removed = strip_sidebar(
-            item.body,
-            title=item.title,
-            related_titles=[entry.get("title") or "" for entry in item.related or ()],
-            lead=item.lead if shown_above_body(item) else None,
-        )
-        item.body = body
-        if removed:
-            item.sidebar_removed = (item.sidebar_removed or 0) + sum(removed.values())
-            if self.stats is not None:
-                for reason, count in removed.items():
-                    self.stats.inc_value(f"newsarchive/sidebar/removed/{reason}", count)
-            logger.debug("Removed %s from the body of %s", dict(removed), item.url)
-        return item
+def clean_body(item: ArticleItem, counts: Counter) -> None:
+    """The item's body without sidebar blocks, repeated headlines and page
+    chrome; the lines removed are counted on the item (``sidebar_removed``)
+    and, by rule, in ``counts`` (``sidebar/removed/<rule>``)."""
+    body, removed = strip_sidebar(
+        item.body,
+        title=item.title,
+        related_titles=[entry.get("title") or "" for entry in item.related or ()],
+        lead=item.lead if shown_above_body(item) else None,
+    )
+    item.body = body
+    if removed:
+        item.sidebar_removed = (item.sidebar_removed or 0) + sum(removed.values())
+        for reason, count in removed.items():
+            counts[f"sidebar/removed/{reason}"] += count
+        logger.debug("Removed %s from the body of %s", dict(removed), item.url)

@@ -1,4 +1,4 @@
-"""Normalize publication and modification dates to UTC ISO 8601.
+"""Publication and modification dates to UTC ISO 8601.
 
 The page's raw date string is kept (``published_raw``). A date that states
 its zone is converted from it (``published_tz_source = "page"``); one that
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from functools import lru_cache
 from datetime import datetime, timedelta, timezone, tzinfo
 
@@ -18,8 +19,7 @@ from dateutil import parser as date_parser
 from dateutil import tz
 
 from newsarchive.items import ArticleItem
-from newsarchive.pipelines.local_dates import UnknownZone, parse_local, parse_with_zone_abbreviation
-from newsarchive.sites import SITES
+from newsarchive.extraction.local_dates import UnknownZone, parse_local, parse_with_zone_abbreviation
 from newsarchive.sites.text import MONTHS, WEEKDAYS, ascii_digits, clean_ws
 
 logger = logging.getLogger(__name__)
@@ -116,66 +116,48 @@ def parse_day(raw: str) -> str | None:
         return None
 
 
-class NormalizeDatesPipeline:
-    def __init__(self, zones: dict[str, str] | None = None, stats=None):
-        self.zones = {name: site.timezone for name, site in SITES.items()}
-        self.zones.update(zones or {})
-        self._zones: dict[str | None, tzinfo] = {}
-        self.stats = stats
+@lru_cache(maxsize=256)
+def zone(name: str) -> tzinfo:
+    """The IANA zone of that name (UTC for an unknown one: profiles and
+    settings are checked when they load)."""
+    return tz.gettz(name) or timezone.utc
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        from newsarchive.extensions.settings_check import timezones
 
-        return cls(zones=timezones(crawler.settings), stats=crawler.stats)
-
-    def _inc(self, key: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(f"newsarchive/dates/{key}")
-
-    def zone_for(self, site: str | None) -> tzinfo:
-        zone = self._zones.get(site)
-        if zone is None:
-            zone = self._zones[site] = tz.gettz(self.zones.get(site or "", "UTC")) or timezone.utc
-        return zone
-
-    def process_item(self, item):
-        if not isinstance(item, ArticleItem):
-            return item
-        zone = self.zone_for(item.site)
-        raw = item.published_raw
-        if not raw:
-            self._inc("missing")
-            logger.info("No publication date on %s", item.url)
+def normalize_dates(item: ArticleItem, default_zone: tzinfo, counts: Counter) -> None:
+    """The item's dates to UTC ISO 8601, read in ``default_zone`` when they
+    state none; what happened is counted in ``counts`` (``dates/...``)."""
+    raw = item.published_raw
+    if not raw:
+        counts["dates/missing"] += 1
+        logger.info("No publication date on %s", item.url)
+    else:
+        try:
+            unknown_zones: list[str] = []
+            moment, source = parse_date(raw, default_zone, item.language, unknown_zones)
+            if unknown_zones:
+                counts["dates/unknown_zone"] += 1
+                logger.info("Zone %s of %r on %s is unknown or ambiguous: read in the site's zone",
+                            unknown_zones[0], raw, item.url)
+        except UnparseableDate as exc:
+            # Keep the raw string: the article stays, the date is recorded as unreadable.
+            item.published = item.published_tz_source = None
+            counts["dates/unparseable"] += 1
+            logger.warning("Unparseable date %r on %s: %s", raw, item.url, exc)
         else:
-            try:
-                unknown_zones: list[str] = []
-                moment, source = parse_date(raw, zone, item.language, unknown_zones)
-                if unknown_zones:
-                    self._inc("unknown_zone")
-                    logger.info("Zone %s of %r on %s is unknown or ambiguous: read in the site's zone",
-                                unknown_zones[0], raw, item.url)
-            except UnparseableDate as exc:
-                # Keep the raw string: the article stays, the date is recorded as unreadable.
+            if moment - datetime.now(timezone.utc) > FUTURE_TOLERANCE:
                 item.published = item.published_tz_source = None
-                self._inc("unparseable")
-                logger.warning("Unparseable date %r on %s: %s", raw, item.url, exc)
+                counts["dates/future"] += 1
+                logger.warning("Date %r on %s is in the future: kept raw only", raw, item.url)
             else:
-                if moment - datetime.now(timezone.utc) > FUTURE_TOLERANCE:
-                    item.published = item.published_tz_source = None
-                    self._inc("future")
-                    logger.warning("Date %r on %s is in the future: kept raw only", raw, item.url)
-                else:
-                    item.published = utc_iso(moment)
-                    item.published_tz_source = source
-                    self._inc(f"tz_source/{source.replace(' ', '_')}")
-        if item.modified_raw:
-            try:
-                item.modified = utc_iso(parse_date(item.modified_raw, zone, item.language)[0])
-            except UnparseableDate:
-                item.modified = None
-                self._inc("unparseable_modified")
-        for entry in item.related or ():
-            if entry.get("date"):
-                entry["date"] = parse_day(entry["date"]) or entry["date"]
-        return item
+                item.published = utc_iso(moment)
+                item.published_tz_source = source
+                counts[f"dates/tz_source/{source.replace(' ', '_')}"] += 1
+    if item.modified_raw:
+        try:
+            item.modified = utc_iso(parse_date(item.modified_raw, default_zone, item.language)[0])
+        except UnparseableDate:
+            item.modified = None
+            counts["dates/unparseable_modified"] += 1
+    for entry in item.related or ():
+        if entry.get("date"):
+            entry["date"] = parse_day(entry["date"]) or entry["date"]

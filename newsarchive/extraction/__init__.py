@@ -1,0 +1,97 @@
+"""A fetched page to a finished article: the one extractor.
+
+:func:`extract` decodes the page, parses it with the site's parser
+(``sites/``: the site's rules, then the page's metadata, then its text),
+cleans the body once (``sidebar``), reads its dates in the site's zone and
+calendar (``dates``) and keeps which source gave each field. The spider,
+``reparse``, the fixtures' expected items, the benchmarks and any outside
+caller use it and nothing else, so each gets the same item from the same
+page. It knows nothing of Scrapy: what happened on the way comes back as
+counts, which a crawl adds to its stats.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from newsarchive.extraction.dates import normalize_dates, zone
+from newsarchive.extraction.sidebar import clean_body
+from newsarchive.items import ArticleItem
+from newsarchive.sites.base import Site
+from newsarchive.sites.engine import FIELDS
+from newsarchive.sites.page import Page, PageRejected
+
+__all__ = ["Extracted", "Fetched", "Rejection", "extract", "extract_page", "with_timezones"]
+
+logger = logging.getLogger(__name__)
+
+#: The reason of a page the parser failed on (a bug, logged with its traceback).
+PARSER_ERROR = "parser_error"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a server sent for a page, status line aside."""
+
+    #: The page's URL on the site (a mirror's URL mapped back to the site's).
+    url: str
+    #: Response headers: a dict, Scrapy's ``Headers`` or (name, value) pairs.
+    headers: Any
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A page that does not become an article, and why."""
+
+    reason: str
+    detail: str = ""
+
+
+@dataclass
+class Extracted:
+    item: ArticleItem
+    #: What happened on the way: ``fields/<field>/<source>``,
+    #: ``dates/<what>``, ``sidebar/removed/<rule>``, ``encoding/repaired``.
+    counts: Counter
+    #: The encoding the body was read with, when it was not the one declared.
+    repaired_encoding: str | None = None
+
+
+def extract(site: Site, fetched: Fetched) -> Extracted | Rejection:
+    """The finished article of a fetched page, or why there is none. Never
+    raises for a page: a parser bug is logged and rejects it (``parser_error``)."""
+    try:
+        page = Page.from_http(fetched.url, fetched.headers, fetched.body, site.fallback_encodings)
+    except PageRejected as rejected:
+        return Rejection(rejected.reason, rejected.detail)
+    return extract_page(site, page)
+
+
+def extract_page(site: Site, page: Page) -> Extracted | Rejection:
+    """:func:`extract` of a page already decoded."""
+    try:
+        item = site.parse(page)
+    except PageRejected as rejected:
+        return Rejection(rejected.reason, rejected.detail)
+    except Exception as exc:  # a parser bug must not stop the caller, nor go unrecorded
+        logger.exception("Parser failed on %s", page.url)
+        return Rejection(PARSER_ERROR, f"{type(exc).__name__}: {exc}")
+    counts: Counter = Counter()
+    if page.repaired_encoding:
+        counts["encoding/repaired"] += 1
+    for field in FIELDS:
+        counts[f"fields/{field}/{item.field_sources.get(field, 'none')}"] += 1
+    normalize_dates(item, zone(site.timezone), counts)
+    clean_body(item, counts)
+    return Extracted(item, counts, page.repaired_encoding)
+
+
+def with_timezones(site: Site, zones: dict[str, str]) -> Site:
+    """The site with its zone overridden, if ``zones`` (``NEWSARCHIVE_TIMEZONES``) names one for it."""
+    override = zones.get(site.name)
+    return dataclasses.replace(site, timezone=override) if override and override != site.timezone else site
