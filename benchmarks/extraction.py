@@ -13,7 +13,7 @@ Ours is the body a crawl stores for a page of a site without a profile: the
 generic parser (trafilatura's main text with precision settings, the
 default mode's where precision pruned the body, layout tables unwrapped and
 split bodies joined, JSON-LD ``articleBody`` and page data last), then the
-sidebar pipeline with the page's headline links.
+sidebar rules with the page's headline links (``extraction``).
 
 The benchmark's pages come without titles, so titles are checked on the
 pages that have one: every article page of the project's fixtures, parsed

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from newsarchive.archive import queries
+
 
 class StatsOf:
     """Extraction's counts read as a crawl's stats (``newsarchive/<key>``),
@@ -17,3 +19,12 @@ class StatsOf:
 
     def get_stats(self) -> dict:
         return {f"newsarchive/{key}": value for key, value in self.counts.items()}
+
+
+def search_archive(path, query: str) -> list[dict]:
+    """The stories ``newsarchive search`` finds, best first."""
+    conn = queries.open_readonly(path)
+    try:
+        return queries.search(conn, query)
+    finally:
+        conn.close()

@@ -156,9 +156,6 @@ class Archive:
             return True
         return self.db.execute(f"SELECT 1 FROM {ALIASES} WHERE url = ?", [url]).fetchone() is not None
 
-    def search(self, query: str, limit: int = 20) -> list[dict]:
-        return list(self.db[ARTICLES].search(query, limit=limit))
-
     # -- staging ------------------------------------------------------------
 
     @staticmethod

@@ -28,10 +28,6 @@ class Verdict(enum.Enum):
     ARCHIVED = "archived"
     DROPPED = "dropped"
 
-    @property
-    def fetch(self) -> bool:
-        return self in (Verdict.NEW, Verdict.RECHECK)
-
 
 class KnownStories:
     """Decides from what the archive knows of a story, and of a URL."""

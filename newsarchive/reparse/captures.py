@@ -17,7 +17,8 @@ from pathlib import Path
 
 from newsarchive.capture.reader import iter_captures
 from newsarchive.sites import SITES, generic_site, resolve_site
-from newsarchive.sites.base import Site, host
+from newsarchive.sites.base import Site
+from newsarchive.sites.urls import host
 
 
 def known_site(name: str) -> Site:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsarchive.sites.base import Site, host
+from newsarchive.sites.base import Site
+from newsarchive.sites.urls import host
 from newsarchive.sites.profiles import PACKAGE_PROFILES, ProfileError, load_profiles
 
 SITES: dict[str, Site] = load_profiles(PACKAGE_PROFILES)

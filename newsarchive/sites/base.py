@@ -15,9 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
-from newsarchive.sites.urls import (  # noqa: F401  (host, origin: re-exported for the spiders)
+from newsarchive.sites.urls import (
     generic_story_code,
-    host,
     normalize_story_code,
     normalize_url,
     origin,
@@ -132,9 +131,6 @@ class Site:
                 canonical_path=form.canonical_path(groups, path),
             )
         return None
-
-    # The name spiders and tests have known it by.
-    parse_article_url = article_url
 
     def story_code(self, url: str, from_index: bool = False) -> str | None:
         parsed = self.article_url(url, from_index)

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 from newsarchive.sites.engine import HEADLINE_WORDS, MAX_RELATED, Extraction, Parser, select
 from newsarchive.sites.page import PageRejected
 from newsarchive.sites.text import clean_ws
-from newsarchive.sites.urls import (  # noqa: F401  (re-exported: the generic URL rule's old home)
+from newsarchive.sites.urls import (
     looks_like_article_url,
     normalize_url,
     same_site,

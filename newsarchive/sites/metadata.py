@@ -253,14 +253,3 @@ def _json_ld_keywords(keywords) -> list[str]:
         return _split_keywords(html.unescape(keywords))
     return _names(keywords) if keywords else []
 
-
-def page_metadata(page) -> dict[str, Any]:
-    """Every field's first candidate, as one flat dict (for reports and benchmarks)."""
-    meta = PageMetadata(page)
-    values = {field: meta.first(field)[0] for field in PageMetadata.SOURCES}
-    values["body"] = meta.article_body()
-    values["published_raw"] = values.pop("published")
-    values["modified_raw"] = values.pop("modified")
-    values["is_article"] = meta.is_article
-    values["site_name"] = meta.site_name
-    return values

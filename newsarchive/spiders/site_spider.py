@@ -50,7 +50,8 @@ from newsarchive.items import PageDrop, StoryAlias
 from newsarchive.extraction import Fetched, Rejection, extract, with_timezones
 from newsarchive.extraction.dates import parse_day
 from newsarchive.extensions.settings_check import timezones
-from newsarchive.sites.base import Site, host, origin
+from newsarchive.sites.base import Site
+from newsarchive.sites.urls import host, origin
 
 DEFAULT_MAX_PAGES = 10
 #: The spider arguments (``-a NAME=VALUE``) a site spider takes.

@@ -6,6 +6,7 @@ import sqlite3
 import sqlite_utils
 
 from newsarchive.archive import Archive
+from tests.helpers import search_archive
 from newsarchive.archive.schema import SCHEMA_VERSION, ensure_schema
 from newsarchive.items import ArticleItem
 
@@ -17,7 +18,7 @@ def index_matches_articles(archive: Archive) -> None:
 
 
 def found(archive: Archive, query: str) -> list[str]:
-    return sorted(row["story_code"] for row in archive.search(query))
+    return sorted(row["story_code"] for row in search_archive(archive.path, query))
 
 
 def story(code: str, body: str, fetched_at: str = "2024-01-01T00:00:00Z") -> ArticleItem:

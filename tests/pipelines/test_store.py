@@ -3,6 +3,7 @@ import json
 from scrapy.utils.test import get_crawler
 
 from newsarchive.archive import Archive
+from tests.helpers import search_archive
 from newsarchive.items import ArticleItem, StoryAlias
 from newsarchive.pipelines.store import StoreArchivePipeline
 
@@ -72,11 +73,11 @@ def test_full_text_index_follows_inserts_and_updates(tmp_path):
     pipeline, archive, _ = make(tmp_path)
     pipeline.process_item(article("1"))
     pipeline.close_spider()
-    assert [r["story_code"] for r in archive.search("Pyongyang")] == ["1"]
+    assert [r["story_code"] for r in search_archive(archive.path, "Pyongyang")] == ["1"]
     archive.stage_article(article("1", body="Now about Tehran."))
     archive.flush()
-    assert archive.search("Pyongyang") == []
-    assert [r["story_code"] for r in archive.search("Tehran")] == ["1"]
+    assert search_archive(archive.path, "Pyongyang") == []
+    assert [r["story_code"] for r in search_archive(archive.path, "Tehran")] == ["1"]
     archive.close()
 
 

@@ -26,7 +26,7 @@ CANONICAL = "https://www.islamtimes.com/en/news/1023423/north-korea-denies-sendi
     ],
 )
 def test_every_url_form_maps_to_its_story_code(url, code, kind, language):
-    parsed = ISLAM_TIMES.parse_article_url(url)
+    parsed = ISLAM_TIMES.article_url(url)
     assert (parsed.story_code, parsed.kind, parsed.language) == (code, kind, language)
 
 
