@@ -7,6 +7,61 @@ pipelines work on any item type Scrapy supports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class DropReason(StrEnum):
+    """Why a page did not become a story (the ``dropped`` table's ``reason``;
+    an HTTP error status is ``http_<status>``, see :func:`http_drop_reason`)."""
+
+    #: Parsed, and not a story: the page holds no body, no story code, ...
+    NO_BODY = "no_body"
+    NO_STORY_CODE = "no_story_code"
+    NOT_ARTICLE = "not_article"
+    NOT_TEXT = "not_text"
+    #: The parser could not read the page's markup at all.
+    UNPARSEABLE = "unparseable"
+    #: A bug of the parser (logged with its traceback).
+    PARSER_ERROR = "parser_error"
+    #: The site says the story is no more: 404, 410, a redirect to its home page.
+    GONE = "gone"
+    ROBOTS_FORBIDDEN = "robots_forbidden"
+    REDIRECT_LOOP = "redirect_loop"
+    #: The network failed (DNS, refused, reset, timed out): worth another try.
+    FETCH_ERROR = "fetch_error"
+
+    @property
+    def permanent(self) -> bool:
+        """A later run would drop the page again: it is not fetched again."""
+        return self in _PERMANENT
+
+    @property
+    def parser_fault(self) -> bool:
+        """The parser could not use the page: counts toward the drift alarm
+        (a fault of the network or the site says nothing of the rules)."""
+        return self in _PARSER_FAULTS
+
+    @classmethod
+    def of(cls, reason: str | None) -> DropReason | None:
+        """The reason named so, or None for another (``http_503``, an old archive's)."""
+        try:
+            return cls(reason)
+        except ValueError:
+            return None
+
+
+_PERMANENT = frozenset({DropReason.NO_STORY_CODE, DropReason.NO_BODY, DropReason.NOT_TEXT, DropReason.GONE,
+                        DropReason.ROBOTS_FORBIDDEN})
+_PARSER_FAULTS = frozenset({DropReason.NO_BODY, DropReason.NO_STORY_CODE, DropReason.NOT_ARTICLE,
+                            DropReason.UNPARSEABLE, DropReason.PARSER_ERROR})
+
+#: HTTP statuses that say the story is gone for good.
+GONE_STATUSES = frozenset({404, 410})
+
+
+def http_drop_reason(status: int) -> str:
+    """The drop reason of a page the server answered with an error status."""
+    return DropReason.GONE if status in GONE_STATUSES else f"http_{status}"
 
 
 @dataclass
@@ -77,5 +132,6 @@ class PageDrop:
     site: str | None
     story_code: str | None
     url: str
+    #: A :class:`DropReason`, or ``http_<status>``.
     reason: str
     detail: str = ""

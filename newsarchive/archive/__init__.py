@@ -41,7 +41,7 @@ from newsarchive.archive.schema import (
     index_new_articles,
     last_article_rowid,
 )
-from newsarchive.items import ArticleItem
+from newsarchive.items import ArticleItem, DropReason
 
 __all__ = ["ARTICLE_COLUMNS", "Archive", "ArchiveBusy", "NotAnArchive", "StoryState", "archive_for", "utc_now"]
 
@@ -218,7 +218,7 @@ class Archive:
         now). A story the site says is gone stays in the archive, marked
         with when."""
         seen = seen or utc_now()
-        if reason == "gone" and site and story_code:
+        if reason == DropReason.GONE and site and story_code:
             self.stage_gone(site, story_code, seen)
         self._drops[url] = {
             "url": url,

@@ -18,8 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.misc import load_object
 
-#: HTTP statuses that say the story is gone for good.
-GONE_STATUSES = frozenset({404, 410})
+from newsarchive.items import DropReason, http_drop_reason
 
 
 class ForbiddenByRobots(IgnoreRequest):
@@ -51,15 +50,15 @@ def classify(failure) -> tuple[str, str] | None:
     request that was only ignored (it says nothing of the story)."""
     if failure.check(HttpError):
         status = failure.value.response.status
-        return ("gone" if status in GONE_STATUSES else f"http_{status}"), f"HTTP {status}"
+        return http_drop_reason(status), f"HTTP {status}"
     if failure.check(ForbiddenByRobots):
-        return "robots_forbidden", "disallowed by robots.txt"
+        return DropReason.ROBOTS_FORBIDDEN, "disallowed by robots.txt"
     if failure.check(TooManyRedirects):
-        return "redirect_loop", str(failure.value)
+        return DropReason.REDIRECT_LOOP, str(failure.value)
     if failure.check(IgnoreRequest):
         return None
     # Timeouts, refused and reset connections, DNS: the network, worth another try next run.
-    return "fetch_error", f"{failure.type.__name__}: {failure.value}"
+    return DropReason.FETCH_ERROR, f"{failure.type.__name__}: {failure.value}"
 
 
 def network_errors(settings) -> tuple[type[BaseException], ...]:

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta, timezone
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from newsarchive.archive import StoryState, archive_for
+from newsarchive.items import DropReason
 
 #: Drops that will not change by fetching again: later runs skip the story.
-PERMANENT_DROPS = frozenset({"no_story_code", "no_body", "not_text", "gone", "robots_forbidden"})
 DEFAULT_RECHECK_DAYS = 2
 
 
@@ -54,7 +54,8 @@ class KnownStories:
         state: StoryState = self.store.story_state(site, story_code)
         if state.archived:
             return Verdict.RECHECK if self.due_for_recheck(state) else Verdict.ARCHIVED
-        if state.dropped_reason in PERMANENT_DROPS:
+        reason = DropReason.of(state.dropped_reason)
+        if reason is not None and reason.permanent:
             return Verdict.DROPPED
         return Verdict.NEW
 

@@ -23,17 +23,21 @@ from collections import Counter
 
 from scrapy import signals
 
+from newsarchive.items import DropReason
 from newsarchive.sites.engine import SITE
 
 logger = logging.getLogger(__name__)
 
 #: Fields whose fallback means the site's rules broke.
 WATCHED_FIELDS = ("title", "body", "published")
-#: Drops that say the parser could not use a page (network faults say nothing of the rules).
-PARSE_DROPS = frozenset({"no_body", "no_story_code", "not_article", "unparseable", "parser_error"})
 FIELDS_PREFIX = "newsarchive/fields/"
 DROP_PREFIX = "newsarchive/dropped/"
 STATS_KEY = "newsarchive/drift"
+
+
+def _parser_fault(reason: str) -> bool:
+    known = DropReason.of(reason)
+    return known is not None and known.parser_fault
 
 
 def drops_by_reason(stats: dict) -> dict[str, int]:
@@ -72,11 +76,11 @@ def drift_report(
                 f"{field} from a fallback on {fallbacks} of {stories} stories ({share:.0%}): "
                 f"{', '.join(f'{s} {n}' for s, n in counts.most_common())}"
             )
-    unusable = sum(count for reason, count in drops.items() if reason in PARSE_DROPS)
+    unusable = sum(count for reason, count in drops.items() if _parser_fault(reason))
     if pages:
         report["dropped"] = {reason: round(count / pages, 4) for reason, count in sorted(drops.items())}
         if unusable / pages > dropped_share and unusable >= min_stories:
-            reasons = ", ".join(f"{r} {n}" for r, n in drops.most_common() if r in PARSE_DROPS)
+            reasons = ", ".join(f"{r} {n}" for r, n in drops.most_common() if _parser_fault(r))
             report["alarms"].append(f"{unusable} of {pages} article pages dropped ({unusable / pages:.0%}): {reasons}")
     report["drifted"] = bool(report["alarms"])
     if site:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsarchive.extraction.dates import normalize_dates, zone
-from newsarchive.extraction.sidebar import clean_body
-from newsarchive.items import ArticleItem
+from newsarchive.sites.sidebar import clean_body
+from newsarchive.items import ArticleItem, DropReason
 from newsarchive.sites.base import Site
 from newsarchive.sites.engine import FIELDS
 from newsarchive.sites.page import Page, PageRejected
@@ -28,10 +28,6 @@ from newsarchive.sites.page import Page, PageRejected
 __all__ = ["Extracted", "Fetched", "Rejection", "extract", "extract_page", "with_timezones"]
 
 logger = logging.getLogger(__name__)
-
-#: The reason of a page the parser failed on (a bug, logged with its traceback).
-PARSER_ERROR = "parser_error"
-
 
 @dataclass(frozen=True)
 class Fetched:
@@ -80,7 +76,7 @@ def extract_page(site: Site, page: Page) -> Extracted | Rejection:
         return Rejection(rejected.reason, rejected.detail)
     except Exception as exc:  # a parser bug must not stop the caller, nor go unrecorded
         logger.exception("Parser failed on %s", page.url)
-        return Rejection(PARSER_ERROR, f"{type(exc).__name__}: {exc}")
+        return Rejection(DropReason.PARSER_ERROR, f"{type(exc).__name__}: {exc}")
     counts: Counter = Counter()
     if page.repaired_encoding:
         counts["encoding/repaired"] += 1

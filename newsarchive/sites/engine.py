@@ -32,11 +32,12 @@ from lxml import etree
 from parsel.csstranslator import css2xpath
 from w3lib.url import safe_url_string
 
-from newsarchive.items import ArticleItem
+from newsarchive.items import ArticleItem, DropReason
 from newsarchive.sites.urls import domain_name, normalize_story_code, normalize_url, origin, same_site, url_story_code
 from newsarchive.sites.markup import main_text_markup
 from newsarchive.sites.metadata import PageMetadata
 from newsarchive.sites.page_data import page_data_body
+from newsarchive.sites.sidebar import strip_sidebar
 from newsarchive.sites.page import Page, PageRejected, looks_binary
 from newsarchive.sites.text import (
     SIDEBAR_HEADING,
@@ -242,21 +243,21 @@ class Parser:
         """Parse an article page. Raises :class:`PageRejected` for a page
         that is not an article."""
         if looks_binary(page.html):
-            raise PageRejected("not_text", "the body is binary data, whatever its content type says")
+            raise PageRejected(DropReason.NOT_TEXT, "the body is binary data, whatever its content type says")
         try:
             return self.build(Extraction(self, page))
         except PageRejected:
             raise
         except (ValueError, TypeError, etree.LxmlError) as exc:
-            raise PageRejected("unparseable", f"{type(exc).__name__}: {exc}") from exc
+            raise PageRejected(DropReason.UNPARSEABLE, f"{type(exc).__name__}: {exc}") from exc
 
     def build(self, x: Extraction) -> ArticleItem:
         code = x.get("story_code")
         if not code:
-            raise PageRejected("no_story_code", "no id in the URL, no story code element or text")
+            raise PageRejected(DropReason.NO_STORY_CODE, "no id in the URL, no story code element or text")
         body = x.get("body")
         if not body:
-            raise PageRejected("no_body", "no body container and no main text")
+            raise PageRejected(DropReason.NO_BODY, "no body container and no main text")
         self.check_article(x)
         item = ArticleItem(
             site=self.site.name,
@@ -521,8 +522,6 @@ class Parser:
         """The main text, when more than sidebar entries and page chrome
         survive the sidebar rules (extraction cleans it with them later,
         and counts what it removes)."""
-        from newsarchive.extraction.sidebar import strip_sidebar  # (extraction imports this module)
-
         lines = self.main_text(x.page)
         if not lines:
             return []

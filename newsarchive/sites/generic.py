@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+from newsarchive.items import DropReason
 from newsarchive.sites.engine import HEADLINE_WORDS, MAX_RELATED, Extraction, Parser, select
 from newsarchive.sites.page import PageRejected
 from newsarchive.sites.text import clean_ws
@@ -45,7 +46,7 @@ class GenericParser(Parser):
 
     def check_article(self, x: Extraction) -> None:
         if not x.meta.is_article and sum(map(len, x.get("body"))) < MIN_UNDECLARED_ARTICLE:
-            raise PageRejected("not_article", "no article metadata and little text")
+            raise PageRejected(DropReason.NOT_ARTICLE, "no article metadata and little text")
 
     def related(self, x: Extraction) -> list[dict]:
         return x.memo("headlines", lambda: self.article_links(x.page, x.url, x.get("url")))

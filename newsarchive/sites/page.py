@@ -15,6 +15,7 @@ from functools import cached_property
 
 from parsel import Selector
 
+from newsarchive.items import DropReason
 from newsarchive.sites.depth import cap_depth
 from newsarchive.sites.encoding import decode_html
 
@@ -83,9 +84,9 @@ class Page:
         :class:`PageRejected` (``not_text``) for a body that is not text."""
         content_type = _header(headers, "content-type")
         if not is_text_type(content_type):
-            raise PageRejected("not_text", f"{content_type} is not a text page")
+            raise PageRejected(DropReason.NOT_TEXT, f"{content_type} is not a text page")
         if looks_binary(body):
-            raise PageRejected("not_text", "the body is binary data, whatever its content type says")
+            raise PageRejected(DropReason.NOT_TEXT, "the body is binary data, whatever its content type says")
         text, repaired = decode_html(body, content_type, tuple(fallback_encodings))
         text = cap_depth(text)  # a parser would stop at its depth limit, and lose the rest
         names = ("content-type", "content-language", "last-modified", "link")

@@ -46,7 +46,7 @@ from newsarchive.discovery.failures import classify, is_network_error, network_e
 from newsarchive.discovery.feeds import FEED, SITEMAP, SITEMAP_INDEX, IndexUnreadable, looks_like_index, read_index
 from newsarchive.discovery.known import DEFAULT_RECHECK_DAYS, Verdict, known_stories
 from newsarchive.discovery.listings import listing_dates, next_page_candidates
-from newsarchive.items import PageDrop, StoryAlias
+from newsarchive.items import DropReason, PageDrop, StoryAlias
 from newsarchive.extraction import Fetched, Rejection, extract, with_timezones
 from newsarchive.extraction.dates import parse_day
 from newsarchive.extensions.settings_check import timezones
@@ -389,7 +389,7 @@ class SiteSpider(scrapy.Spider):
         site_url = self.site_url(response.url)
         if response.meta.get("redirect_urls") and response.meta.get("story_code") and not self.site.story_code(site_url):
             # A story the site now sends elsewhere (its home page, an error page) is gone.
-            yield self.drop(response, "gone", f"redirected to {response.url}")
+            yield self.drop(response, DropReason.GONE, f"redirected to {response.url}")
             return
         extracted = extract(self.site, Fetched(site_url, response.headers, response.body))
         if isinstance(extracted, Rejection):

@@ -1,5 +1,5 @@
 from newsarchive.items import ArticleItem
-from newsarchive.extraction.sidebar import clean_body, strip_sidebar
+from newsarchive.sites.sidebar import clean_body, strip_sidebar
 from newsarchive.sites.text import is_date_line
 from tests.conftest import SEED_TEXT
 from tests.helpers import StatsOf

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from newsarchive.archive import Archive
 from newsarchive.items import ArticleItem
 from newsarchive.extraction.dates import normalize_dates, zone
-from newsarchive.extraction.sidebar import clean_body, strip_sidebar
+from newsarchive.sites.sidebar import clean_body, strip_sidebar
 from newsarchive.sites.text import clean_ws
 
 WORD = st.text(alphabet=string.ascii_letters, min_size=2, max_size=9)
