@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -48,6 +49,8 @@ __all__ = ["ARTICLE_COLUMNS", "Archive", "ArchiveBusy", "NotAnArchive", "StorySt
 logger = logging.getLogger(__name__)
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+#: How long a writer waits for another's transaction (SQLite's busy_timeout).
+BUSY_TIMEOUT_MS = 10_000
 
 # Built once: json.dumps with options makes an encoder per call.
 _encode_json = json.JSONEncoder(ensure_ascii=False).encode
@@ -80,8 +83,8 @@ class Archive:
         self.lock = ArchiveLock(path, site).acquire() if lock else None
         try:
             self.db = sqlite_utils.Database(str(path))
-            self.db.execute("PRAGMA busy_timeout = 10000")
-            self.db.enable_wal()
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _enable_wal(self.db)
             # WAL + NORMAL survives a killed process without corruption.
             self.db.execute("PRAGMA synchronous = NORMAL")
             ensure_schema(self.db)
@@ -406,6 +409,21 @@ class Archive:
                 pass
             if self.lock:
                 self.lock.release()
+
+
+def _enable_wal(db: sqlite_utils.Database) -> None:
+    """WAL mode, waiting for other writers as busy_timeout does: switching a
+    new file to WAL fails at once ("database is locked") while another
+    writer opening it at the same moment holds it, busy handler or not."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 _crawler_archives: WeakKeyDictionary = WeakKeyDictionary()

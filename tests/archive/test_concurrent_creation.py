@@ -8,7 +8,7 @@ import sqlite3
 
 from newsarchive.archive import Archive
 
-WRITERS = 8
+WRITERS = 16
 
 
 def _open(path: str, site: str, barrier, errors) -> None:
@@ -20,7 +20,7 @@ def _open(path: str, site: str, barrier, errors) -> None:
 
 
 def test_writers_of_several_sites_create_one_new_archive_at_once(tmp_path):
-    for attempt in range(5):
+    for attempt in range(10):
         path = str(tmp_path / f"archive-{attempt}.db")
         context = multiprocessing.get_context("fork")
         barrier, errors = context.Barrier(WRITERS), context.Queue()
