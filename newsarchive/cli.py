@@ -302,8 +302,8 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
     Stories come out new, updated (a revision keeps what changed) or
     unchanged. No network is used.
     """
-    from newsarchive.extensions.settings_check import BadSetting
-    from newsarchive.extensions.settings_check import timezones as read_timezones
+    from newsarchive.config import BadSetting
+    from newsarchive.config import timezones as read_timezones
     from newsarchive.reparse import ProgressPrinter, default_workers, reparse
 
     warc_dir = warc_dir or db_path.parent / "warc"

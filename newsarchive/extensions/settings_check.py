@@ -4,18 +4,13 @@ a silent default (a zone read as UTC moves every date)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dateutil import tz
 from scrapy.exceptions import NotConfigured
 
+from newsarchive.config import BadSetting, timezones
 from newsarchive.replay.captures import check_replay_source
-
-
-class BadSetting(ValueError):
-    pass
 
 
 def _number(settings, name: str, kind=int, low=None, high=None):
@@ -28,24 +23,6 @@ def _number(settings, name: str, kind=int, low=None, high=None):
         bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
         raise BadSetting(f"{name} must be {bounds}, not {raw!r}")
     return value
-
-
-def timezones(settings) -> dict[str, str]:
-    """``NEWSARCHIVE_TIMEZONES`` as a dict of IANA zones."""
-    raw = settings.get("NEWSARCHIVE_TIMEZONES") or {}
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw) if raw.strip() else {}
-        except ValueError:
-            raise BadSetting(
-                f"NEWSARCHIVE_TIMEZONES must be JSON like '{{\"islamtimes\": \"Asia/Tehran\"}}', not {raw!r}"
-            ) from None
-    if not isinstance(raw, dict):
-        raise BadSetting(f"NEWSARCHIVE_TIMEZONES must map site names to IANA zones, not {raw!r}")
-    for site, zone in dict(raw).items():
-        if not isinstance(zone, str) or tz.gettz(zone) is None:
-            raise BadSetting(f"NEWSARCHIVE_TIMEZONES: {zone!r} (for {site}) is not an IANA time zone")
-    return dict(raw)
 
 
 def check_settings(settings) -> None:

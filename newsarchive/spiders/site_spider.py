@@ -49,7 +49,7 @@ from newsarchive.discovery.listings import listing_dates, next_page_candidates
 from newsarchive.items import DropReason, PageDrop, StoryAlias
 from newsarchive.extraction import Fetched, Rejection, extract, with_timezones
 from newsarchive.extraction.dates import parse_day
-from newsarchive.extensions.settings_check import timezones
+from newsarchive.config import timezones
 from newsarchive.sites.base import Site
 from newsarchive.sites.urls import host, origin
 

@@ -2,7 +2,7 @@ from scrapy.utils.test import get_crawler
 
 from newsarchive.extraction import with_timezones
 from newsarchive.extraction.dates import normalize_dates, zone
-from newsarchive.extensions.settings_check import timezones
+from newsarchive.config import timezones
 from newsarchive.items import ArticleItem
 from newsarchive.sites import get_site
 from tests.helpers import StatsOf
