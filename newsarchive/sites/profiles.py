@@ -8,7 +8,10 @@ error naming the file and the field.
 Fields::
 
     name                 the site's name in the archive (required)
-    parser               a CMS family's parser ("newsstudio", "wordpress") or "generic"
+    parser               a CMS family's parser by the name it is installed under (the
+                         ``newsarchive.parsers`` entry points: "newsstudio", "wordpress",
+                         "generic", or another package's), or by dotted path
+                         ("package.module:ParserClass"); default "generic"
     canonical_origin     https://host where canonical URLs live (required)
     hosts                every host name the site has used
     timezone             IANA zone for dates that state none (default UTC)
@@ -32,14 +35,16 @@ import importlib.resources.abc
 import re
 import string
 import tomllib
+from importlib import import_module
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
 from dateutil import tz
 
 from newsarchive.sites.base import Site, UrlForm
+from newsarchive.sites.engine import Parser
 
 #: The package's profiles: a folder, or a folder inside a zipped egg (scrapyd).
 PACKAGE_PROFILES = resources.files("newsarchive.sites") / "profiles"
@@ -59,12 +64,34 @@ class ProfileError(ValueError):
     pass
 
 
-def _parsers() -> dict[str, Any]:
-    from newsarchive.sites.generic import GenericParser
-    from newsarchive.sites.newsstudio import NewsStudioParser
-    from newsarchive.sites.wordpress import WordPressParser
+#: The entry point group a package registers its CMS parsers in (the
+#: package registers its own there too: pyproject.toml).
+PARSER_GROUP = "newsarchive.parsers"
 
-    return {"newsstudio": NewsStudioParser, "wordpress": WordPressParser, "generic": GenericParser}
+
+def installed_parsers() -> dict[str, EntryPoint]:
+    """Parsers by the name they are installed under."""
+    return {entry.name: entry for entry in entry_points(group=PARSER_GROUP)}
+
+
+def load_parser(reference: str, where: str = "") -> type:
+    """The parser class a profile names: an installed parser's name, or a
+    dotted path (``package.module:Class``, or ``package.module.Class``)."""
+    installed = installed_parsers()
+    try:
+        if reference in installed:
+            parser = installed[reference].load()
+        elif "." in reference or ":" in reference:
+            module, _, name = reference.partition(":") if ":" in reference else reference.rpartition(".")
+            parser = getattr(import_module(module), name)
+        else:
+            raise ProfileError(f"{where}: parser must be one of {sorted(installed)} or a dotted path "
+                               f"like package.module:Parser, not {reference!r}")
+    except (ImportError, AttributeError) as exc:
+        raise ProfileError(f"{where}: parser {reference!r} cannot be loaded ({exc})") from None
+    if not (isinstance(parser, type) and issubclass(parser, Parser)):
+        raise ProfileError(f"{where}: parser {reference!r} is not a parser (a subclass of sites.engine.Parser)")
+    return parser
 
 
 def _string_list(where: str, field: str, value) -> tuple[str, ...]:
@@ -90,10 +117,10 @@ def build_site(data: dict, where: str) -> Site:
     overrides = data.get("overrides", False)
     if not isinstance(overrides, bool):
         raise ProfileError(f"{where}: overrides must be true or false")
-    parsers = _parsers()
     parser_name = data.get("parser", "generic")
-    if parser_name not in parsers:
-        raise ProfileError(f"{where}: parser must be one of {sorted(parsers)}, not {parser_name!r}")
+    if not isinstance(parser_name, str):
+        raise ProfileError(f"{where}: parser must be a name or a dotted path, not {parser_name!r}")
+    parser = load_parser(parser_name, where)
     zone = data.get("timezone", "UTC")
     if not isinstance(zone, str) or tz.gettz(zone) is None:
         raise ProfileError(f"{where}: timezone {zone!r} is not an IANA time zone")
@@ -107,7 +134,7 @@ def build_site(data: dict, where: str) -> Site:
     selectors = data.get("selectors", {})
     if not isinstance(selectors, dict):
         raise ProfileError(f"{where}: selectors must be a table")
-    known_fields = parsers[parser_name].SELECTOR_FIELDS
+    known_fields = parser.SELECTOR_FIELDS
     for field, value in selectors.items():
         if field not in known_fields:
             raise ProfileError(f"{where}: selectors.{field} is not a field of the {parser_name} parser")
@@ -130,7 +157,7 @@ def build_site(data: dict, where: str) -> Site:
         sitemap_paths=lists["sitemaps"],
         title_suffixes=lists["title_suffixes"],
         lead_prefixes=lists["lead_prefixes"],
-        parser=parsers[parser_name],
+        parser=parser,
         fallback_encodings=lists["fallback_encodings"],
         selectors={k: tuple(v) for k, v in selectors.items()},
         extra={"publisher_names": lists["publisher_names"], "profile": where, "overrides": overrides},
