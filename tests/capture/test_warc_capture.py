@@ -22,7 +22,7 @@ from newsarchive.cli import cli
 from newsarchive.reparse.captures import ReparseStore, StoryCapture
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import FIXTURES, CrawlResult, run_crawl
-from tests.spiders.test_end_to_end import stored_rows
+from tests.helpers import stored_rows
 
 WARCIO = str(Path(sys.executable).parent / "warcio")
 

@@ -5,16 +5,10 @@ crawls' exit status."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 
 from tests.conftest import FIXTURES
+from tests.helpers import newsarchive
 
-
-
-def newsarchive(cwd, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "newsarchive.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=180)
 
 
 def test_crawl_from_any_directory_stores_the_sites_stories(tmp_path):

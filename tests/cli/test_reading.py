@@ -16,7 +16,7 @@ from newsarchive.cli import cli
 from newsarchive.replay.server import MirrorServer
 from tests.browser import chromium, get_json, needs_browser, screenshot, served
 from tests.conftest import FIXTURES, ROOT, run_crawl
-from tests.spiders.test_scheduled_runs import EDITED_URL, NEW_SENTENCE, OLD_SENTENCE, start_urls
+from tests.helpers import EDITED_URL, NEW_SENTENCE, OLD_SENTENCE, start_urls
 
 SEED = "1023423"
 EDITED = "1023425"

@@ -10,7 +10,7 @@ import pytest
 from newsarchive.discovery.feeds import FEED, SITEMAP, SITEMAP_INDEX, IndexUnreadable, read_index, robots_sitemaps
 from tests.conftest import GENERIC_FIXTURES, run_crawl
 from tests.faults.server import FaultServer, page
-from tests.spiders.test_end_to_end import stored_rows
+from tests.helpers import stored_rows
 
 URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc> https://x.org/a/12345 </loc></url>

@@ -17,6 +17,7 @@ import pytest
 from newsarchive.archive import Archive
 from newsarchive.archive.identity import APPLICATION_ID, NotAnArchive, check_archive_file
 from tests.conftest import FIXTURES, CrawlResult, run_crawl
+from tests.helpers import newsarchive
 
 REPLAY = {"NEWSARCHIVE_REPLAY": str(FIXTURES), "NEWSARCHIVE_WARC_ENABLED": "False"}
 
@@ -207,8 +208,6 @@ def _no_files_beside(path) -> list[str]:
 
 @pytest.mark.parametrize("command", ["scrapy", "newsarchive"])
 def test_a_device_a_folder_and_a_missing_folder_are_refused_with_exit_1(tmp_path, command):
-    from tests.cli.test_crawl_command import newsarchive
-
     def crawl(db):
         if command == "scrapy":
             return run_crawl(db, settings=REPLAY)

@@ -5,7 +5,7 @@ import sqlite3
 
 from newsarchive.replay.expected import comparable
 from tests.conftest import FIXTURES, load_expected, run_crawl
-from tests.spiders.test_end_to_end import stored_rows
+from tests.helpers import stored_rows
 
 
 def test_replay_crawl_archives_every_expected_story(tmp_path, saved_site):

@@ -14,7 +14,7 @@ from newsarchive.sites import SITES
 from newsarchive.sites.page import Page
 from newsarchive.sites.wordpress import WordPressParser
 from tests.conftest import FIXTURES, run_crawl
-from tests.spiders.test_end_to_end import stored_rows
+from tests.helpers import stored_rows
 
 WORDPRESS = FIXTURES.parent / "mondoweiss"
 ORIGIN = "https://mondoweiss.net"

@@ -10,7 +10,7 @@ import time
 
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import FAST, FIXTURES, ROOT
-from tests.spiders.test_scheduled_runs import start_urls
+from tests.helpers import start_urls
 
 AVAPRESS = ROOT / "fixtures" / "avapress"
 #: Slow enough that the two crawls overlap, with a transaction per story so

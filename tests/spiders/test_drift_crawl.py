@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from newsarchive.cli import cli
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import FIXTURES, run_crawl
-from tests.spiders.test_end_to_end import stored_rows
+from tests.helpers import stored_rows
 
 ROOT = FIXTURES.parent
 

@@ -11,7 +11,7 @@ from newsarchive.replay.pages import SavedSite
 from newsarchive.replay.server import MirrorServer
 from newsarchive.sites import ISLAM_TIMES
 from tests.conftest import FIXTURES, run_crawl
-from tests.spiders.test_end_to_end import stored_rows
+from tests.helpers import stored_rows
 
 EDITIONS = FIXTURES.parent / "islamtimes-editions"
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
@@ -11,26 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.archive.schema import ARTICLE_COLUMNS, JSON_FIELDS
 from newsarchive.replay.expected import comparable
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import FIXTURES, CrawlResult, load_expected, run_crawl
+from tests.helpers import stored_rows
 
-JSON_COLUMNS = tuple(c for c in JSON_FIELDS if c in ARTICLE_COLUMNS)
 VARIANT_STORY = "1023425"
-
-
-def stored_rows(db) -> dict[str, dict]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    rows = {}
-    for row in conn.execute("SELECT * FROM articles"):
-        row = dict(row)
-        for column in JSON_COLUMNS:
-            row[column] = json.loads(row[column]) if row[column] is not None else None
-        rows[row["story_code"]] = row
-    conn.close()
-    return rows
 
 
 def dump(db) -> list:

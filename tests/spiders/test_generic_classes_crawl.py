@@ -8,7 +8,7 @@ from __future__ import annotations
 from newsarchive.replay.expected import comparable
 from newsarchive.replay.pages import SavedSite
 from tests.conftest import FIXTURES, load_expected, run_crawl
-from tests.spiders.test_end_to_end import stored_rows
+from tests.helpers import stored_rows
 
 CLASSES = FIXTURES.parent / "generic-classes"
 

@@ -8,7 +8,7 @@ import json
 
 from tests.conftest import run_crawl
 from tests.faults.server import FaultServer, page
-from tests.spiders.test_end_to_end import stored_rows
+from tests.helpers import stored_rows
 
 PAGES = 3
 PER_PAGE = 2

@@ -12,7 +12,7 @@ from newsarchive.replay.expected import comparable
 from newsarchive.replay.pages import SavedSite
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import GENERIC_FIXTURES, load_expected, run_crawl
-from tests.spiders.test_end_to_end import stored_rows
+from tests.helpers import stored_rows
 
 SITE = "https://news.example.org"
 

@@ -7,7 +7,7 @@ from newsarchive.replay.expected import comparable
 from newsarchive.replay.pages import SavedSite
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import ROOT, load_expected, run_crawl
-from tests.spiders.test_end_to_end import stored_rows
+from tests.helpers import stored_rows
 
 AVAPRESS = ROOT / "fixtures" / "avapress"
 

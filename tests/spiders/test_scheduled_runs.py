@@ -18,23 +18,8 @@ from newsarchive.archive.lock import ArchiveLock
 from newsarchive.replay.expected import comparable
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import FAST, FIXTURES, ROOT, load_expected, run_crawl
-from tests.spiders.test_end_to_end import stored_rows
+from tests.helpers import EDITED_URL, NEW_SENTENCE, OLD_SENTENCE, query, start_urls, stored_rows  # noqa: F401 (query: imported from here by other tests)
 
-EDITED_URL = "https://www.islamtimes.com/en/news/1023425/biden-administration-privately-asks-us-banks-to-keep-working-with-russia"
-OLD_SENTENCE = "The report said the approach aims to avoid disruptions to global supplies while keeping the sanctions regime in place."
-NEW_SENTENCE = "The report was later corrected: the approach covers food and fertilizer payments only."
-
-
-def start_urls(server) -> str:
-    return "start_urls=" + ",".join(server.origin + p for p in ("/en/rss/allnews", "/en/archive", "/ur/rss/allnews"))
-
-
-def query(db, sql, *params):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture
