@@ -18,7 +18,7 @@ from pathlib import Path
 #: "NwsA" in the SQLite header's application id field.
 APPLICATION_ID = int.from_bytes(b"NwsA", "big")
 #: Tables of an archive (anything else is someone else's); the first schema had the first two.
-OUR_TABLES = frozenset({"articles", "aliases", "revisions", "dropped", "runs"})
+OUR_TABLES = frozenset({"articles", "aliases", "revisions", "dropped", "runs", "story_counts"})
 FIRST_TABLES = frozenset({"articles", "aliases"})
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -63,6 +63,9 @@ def check_archive_file(path: str | Path) -> bool:
     try:
         conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
         try:
+            # One snapshot for both reads: a writer making this archive may
+            # commit between two, and its tables without its stamp look foreign.
+            conn.execute("BEGIN")
             application_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             keys = {row[1] for row in conn.execute("PRAGMA table_info(articles)")} if "articles" in tables else set()
