@@ -358,6 +358,8 @@ def merge_command(shards: tuple[Path, ...], into: Path, redis_url: str | None, r
     revisions, aliases, first and last seen, dropped pages, runs and the
     search index come out as if the crawls had written INTO; what INTO
     already holds is skipped, so merging a shard twice changes nothing.
+    Each shard's line accounts for every version of every story it holds
+    (new, updated, unchanged or already held), every drop and every run.
     With --redis, what INTO then knows of each story (published, first
     seen, why it was dropped) and of each URL is published for the workers
     of the next distributed crawl.
@@ -382,9 +384,15 @@ def merge_command(shards: tuple[Path, ...], into: Path, redis_url: str | None, r
                 target.discard_pending()
                 raise click.ClickException(
                     f"merging {shard} failed ({exc}): {into} keeps what was merged before it") from None
-            click.echo(f"{shard}: {counts['new']} new, {counts['updated']} updated (versions), "
-                       f"{counts['unchanged']} unchanged, {counts['refetches']} refetches, "
-                       f"{counts['drops']} drops, {counts['runs']} runs")
+            # Every version, drop and run of the shard is accounted for: the parts add up to each total.
+            click.echo(f"{shard}: {counts['versions']} story versions ({counts['stories']} stories) = "
+                       f"{counts['new']} new + {counts['updated']} updated + {counts['unchanged']} unchanged + "
+                       f"{counts['held']} already held; {counts['refetches']} refetches; "
+                       f"{counts['drops_seen']} drops = {counts['drops']} merged + "
+                       f"{counts['drops_seen'] - counts['drops']} already held; "
+                       f"{counts['runs_seen']} runs = {counts['runs']} added + "
+                       f"{counts['runs_seen'] - counts['runs']} already held; "
+                       f"{counts['aliases']} URLs of stories other shards hold")
     finally:
         target.close()
     if redis_url:

@@ -34,6 +34,9 @@ LOG_LEVEL = "INFO"
 NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB", "archive.db")
 #: Articles and aliases written per transaction.
 NEWSARCHIVE_BATCH_SIZE = 1000
+#: Seconds after which staged rows are committed, however few: a killed
+#: crawl loses at most this much of its work.
+NEWSARCHIVE_BATCH_SECONDS = 2.0
 #: A folder of saved pages (with pages.json) to crawl instead of the network.
 NEWSARCHIVE_REPLAY = os.environ.get("NEWSARCHIVE_REPLAY", "")
 #: A .toml site profile, or a folder of them, added to the package's profiles.
@@ -82,13 +85,20 @@ EXTENSIONS = {
 #: of its workers (README: "Distributed crawls"). Each worker writes its own
 #: archive; ``newsarchive merge --redis`` makes one of them.
 NEWSARCHIVE_REDIS_URL = os.environ.get("NEWSARCHIVE_REDIS_URL", "")
-#: Seconds after which a silent worker is taken for dead and its unfinished
-#: work is queued again.
-NEWSARCHIVE_REDIS_REQUEUE_AFTER = 120.0
+#: Seconds between a worker's heartbeats.
+NEWSARCHIVE_REDIS_HEARTBEAT = 1.0
+#: Seconds without a heartbeat after which a worker is taken for dead and its
+#: unfinished work is queued again (at least 3 heartbeats and 3 s: see
+#: extensions/settings_check.py).
+NEWSARCHIVE_REDIS_REQUEUE_AFTER = 5.0
 #: Seconds an idle worker waits with the shared queue empty before it stops.
 NEWSARCHIVE_REDIS_IDLE_CLOSE = 30.0
 #: The first part of every Redis key.
 NEWSARCHIVE_REDIS_PREFIX = "newsarchive"
+#: The other workers' archives (shards) a worker can see, a glob relative to
+#: the folder of its own: before it takes work, it publishes what they and
+#: its own hold, so that no story a shard holds is fetched again.
+NEWSARCHIVE_REDIS_SHARDS = "*.db"
 ADDONS = {"newsarchive.distributed.DistributedMode": 0}
 
 #: Keep every response in WARC files.

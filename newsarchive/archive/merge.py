@@ -7,6 +7,11 @@ was fetched, so that the target keeps revisions, first and last seen,
 aliases and the full-text index right, as a plain ``INSERT … ON CONFLICT``
 would not. Versions, refetches and drops the target already holds (not
 newer than its own) are skipped, so merging a shard twice changes nothing.
+
+The counts account for every row of the shard: each version of each story
+is new, updated, unchanged or already held (``versions`` is their sum);
+each drop is merged or already held (``drops_seen``); each run is added or
+already held (``runs_seen``).
 """
 
 from __future__ import annotations
@@ -34,12 +39,14 @@ def versions(story: dict[str, Any], revisions: list[dict[str, Any]]) -> list[tup
 
 
 def merge(target: Archive, shard: str | Path, batch_size: int = 1000) -> Counter:
-    """Merge one shard into ``target``; return counts of what was staged."""
+    """Merge one shard into ``target``; return counts of what was staged
+    and skipped (see the module's docstring)."""
     conn = open_readonly(shard)
     counts: Counter = Counter()
     try:
         for row in conn.execute(f"SELECT * FROM {ARTICLES} ORDER BY first_seen, rowid"):
             _merge_story(target, conn, decoded(row), counts)
+            counts["stories"] += 1
             if target.largest_pending_batch >= batch_size:
                 target.flush()
         # URLs met for stories another shard holds (a worker of a shared
@@ -55,6 +62,7 @@ def merge(target: Archive, shard: str | Path, batch_size: int = 1000) -> Counter
         for row in conn.execute(f"SELECT * FROM {DROPPED} ORDER BY last_seen"):
             drop = dict(row)
             known = target.drop_last_seen(drop["url"])
+            counts["drops_seen"] += 1
             if known is None or (drop["last_seen"] or "") > known:
                 target.stage_drop(drop["site"], drop["story_code"], drop["url"], drop["reason"],
                                   drop["detail"] or "", seen=drop["last_seen"])
@@ -62,6 +70,7 @@ def merge(target: Archive, shard: str | Path, batch_size: int = 1000) -> Counter
         target.flush()
         if _has(conn, RUNS):
             for row in conn.execute(f"SELECT * FROM {RUNS} ORDER BY id"):
+                counts["runs_seen"] += 1
                 counts["runs"] += target.import_run(dict(row))
     finally:
         conn.close()
@@ -79,7 +88,9 @@ def _merge_story(target: Archive, conn, story: dict[str, Any], counts: Counter) 
     times = target.story_times(*key)
     have_fetched, have_seen = times if times else (None, None)
     for fetched_at, fields in versions(story, revisions):
+        counts["versions"] += 1
         if have_fetched is not None and (fetched_at or "") <= have_fetched:
+            counts["held"] += 1  # the target holds this version, or a later one
             continue
         counts[target.stage_article(ArticleItem(**{**fields, "fetched_at": fetched_at}))] += 1
     last_seen = story.get("last_seen")

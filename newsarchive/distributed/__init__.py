@@ -7,7 +7,8 @@ turns any crawl into a worker of a crawl shared by spider and site.
   scrapy-redis 0.9.1 needs on Scrapy 2.19);
 - ``worker``: heartbeat, re-queueing a dead worker's work, idling;
 - ``middleware``: which work asked for a request, and who fetches a story;
-- ``state``: the merged archive's story state, published for the next run.
+- ``state``: the story state of the merged archive, and of the shards a
+  worker can see, published so that no archived story is fetched again.
 
 Each worker writes its own archive (``NEWSARCHIVE_DB``);
 ``newsarchive merge SHARD... --into ARCHIVE --redis URL`` makes one of them

@@ -1,12 +1,14 @@
 """Claims, as a callback asks for them: which work asked for each request,
 and who fetches each story.
 
-Each request is marked with the work whose response asked for it, so that
-the work, redone after its worker died, may queue its requests again. A
-story request is let through only if its work holds the story's claim in
-the shared crawl; when another work claimed the story first by another URL,
-that URL is recorded as the story's alias instead, as a single crawl records
-the variant URLs it meets.
+Each request is marked with the work whose response asked for it. A story
+request is claimed by its code and queued in the shared crawl in one atomic
+step, here, as the callback yields it (any worker may fetch it): a worker
+killed a moment later has claimed nothing it did not queue, so the page,
+redone, need not ask again (its worker's memory of the links it met would
+not let it). When another work claimed the story first by another URL,
+that URL is recorded as the story's alias instead, as a single crawl
+records the variant URLs it meets.
 """
 
 from __future__ import annotations
@@ -21,13 +23,30 @@ from newsarchive.items import StoryAlias
 
 
 class SharedClaimsMiddleware(BaseSpiderMiddleware):
+    """Also counts what each work's callback hands on, and when it returns
+    (see :mod:`~newsarchive.distributed.works`)."""
+
     def process_spider_output(self, response, result):
+        work = response.meta.get(WORK) if response is not None else None
         for output in result:
-            yield self.processed(output, response)
+            yield self.passed_on(self.processed(output, response), work)
+        self.returned(work)
 
     async def process_spider_output_async(self, response, result):
+        work = response.meta.get(WORK) if response is not None else None
         async for output in result:
-            yield self.processed(output, response)
+            yield self.passed_on(self.processed(output, response), work)
+        self.returned(work)
+
+    def passed_on(self, output, work):
+        if output is not None and work:
+            shared_crawl_for(self.crawler).works.output(work)
+        return output
+
+    def returned(self, work) -> None:
+        # Not reached when the callback raised: the work then stays in flight until the worker is idle.
+        if work:
+            shared_crawl_for(self.crawler).works.callback_returned(work)
 
     def processed(self, output, response):
         if not isinstance(output, Request) or WORK in output.meta:
@@ -39,12 +58,12 @@ class SharedClaimsMiddleware(BaseSpiderMiddleware):
         if not claim.startswith("story:"):
             return output  # pages other than stories are claimed as they are queued
         try:
-            held, first = shared_crawl_for(self.crawler).claim(claim, parent, url)
+            queued, first = shared_crawl_for(self.crawler).scheduler.share(output)
         except redis.RedisError as exc:
             redis_failed(self.crawler, exc)
             return None
-        if held:
-            return output
+        if queued:
+            return None  # in the shared queue, for whichever worker is free
         stats = self.crawler.stats
         stats.inc_value("newsarchive/redis/claimed_elsewhere")
         spider = self.crawler.spider

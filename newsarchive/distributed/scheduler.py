@@ -1,11 +1,14 @@
 """The shared frontier: scrapy-redis's scheduler, with claims and in-flight work.
 
-* A request is queued only by the first work that claims it in the crawl
-  (a story by its code, as the callback asks for it: see
-  :mod:`~newsarchive.distributed.middleware`; any other page by its URL, as
-  it is queued): the project's requests bypass the dupefilter
+* A request is queued only by the first work that claims it in the crawl,
+  in the same atomic step (a story by its code, as the callback asks for
+  it: see :mod:`~newsarchive.distributed.middleware`; any other page by its
+  URL, as it is queued): the project's requests bypass the dupefilter
   (``dont_filter``), so without claims every worker that met a story would
   fetch it.
+* Before it takes work, the worker publishes the story state of the
+  archives it can see (:func:`~newsarchive.distributed.state.publish_shards`):
+  no story a shard holds is fetched again, whatever Redis remembers.
 * A request taken from the queue is kept, in the same atomic step, as the
   worker's in-flight work until its results are committed to the worker's
   archive (see :mod:`newsarchive.distributed.worker`). Its retries and
@@ -23,6 +26,7 @@ from scrapy_redis.queue import PriorityQueue
 
 from newsarchive.distributed.compat import RFPDupeFilter, Scheduler
 from newsarchive.distributed.shared import REDIS_ERROR, SharedCrawl, redis_failed, shared_crawl_for
+from newsarchive.distributed.state import publish_shards
 from newsarchive.pipelines.store import ARCHIVE_ERROR
 
 logger = logging.getLogger(__name__)
@@ -58,12 +62,11 @@ class SharedQueue(PriorityQueue):
 
     shared: SharedCrawl
 
-    def push(self, request) -> bool:
+    def push(self, request) -> tuple[bool, str]:
+        """Claim and queue; (whether queued, the URL the claim was first made for)."""
         claim, url = claim_of(request)
-        if claim.startswith("story:"):  # claimed by its work already (SharedClaimsMiddleware)
-            return self.shared.push(self._encode_request(request), -request.priority)
-        return self.shared.push(self._encode_request(request), -request.priority - DISCOVERY_FIRST, claim,
-                                request.meta.get(PARENT, ""), url)
+        score = -request.priority - (0 if claim.startswith("story:") else DISCOVERY_FIRST)
+        return self.shared.push(self._encode_request(request), score, claim, request.meta.get(PARENT, ""), url)
 
     def pop(self, timeout=0):
         taken = self.shared.pop()
@@ -71,7 +74,7 @@ class SharedQueue(PriorityQueue):
             return None
         work, data = taken
         request = self._decode_request(data)
-        self.shared.track(ack_key(request), work, claim_of(request)[0])
+        self.shared.track(ack_key(request), work)
         request.meta[WORK] = work
         return request
 
@@ -95,6 +98,7 @@ class SharedScheduler(Scheduler):
                                 debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"))
         self.local: deque = deque()
         self.crawler.signals.connect(self._response_received, signal=signals.response_received)
+        publish_shards(self.crawler)  # before it takes work: what any shard holds is not fetched again
         new = shared.join()
         super().open(spider)
         self.queue.shared = shared
@@ -110,18 +114,34 @@ class SharedScheduler(Scheduler):
             self.local.append(request)
             return True
         try:
-            if not request.dont_filter and self.df.request_seen(request):
-                self.df.log(request, self.spider)
-                return False
-            if not self.queue.push(request):
-                self.stats.inc_value("newsarchive/redis/claimed_elsewhere")
-                return False
+            queued = self._enqueue(request)
         except redis.RedisError as exc:
             # Its parent's work stays in flight: it is redone, and asks again.
             redis_failed(self.crawler, exc)
             return False
+        if request.meta.get(PARENT):
+            self.shared.works.passed(request.meta[PARENT])  # queued in Redis, or refused there
+        return queued
+
+    def _enqueue(self, request) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        queued, _ = self.queue.push(request)
+        if not queued:
+            self.stats.inc_value("newsarchive/redis/claimed_elsewhere")
+            return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
+
+    def share(self, request) -> tuple[bool, str]:
+        """Claim and queue a request a callback asked for, past the engine
+        (any worker may fetch it); (whether queued, the URL the claim was
+        first made for). Raises RedisError."""
+        queued, first = self.queue.push(request)
+        if queued:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return queued, first
 
     def next_request(self):
         if self.local:
@@ -165,11 +185,13 @@ class SharedScheduler(Scheduler):
         try:
             if committed and not done and not self.stats.get_value(REDIS_ERROR):
                 self.shared.done_received()
-            self.shared.leave(done)
+            handed_back = self.shared.leave(done)
         except redis.RedisError as exc:
             logger.error("Worker %s could not leave the shared crawl (%s): the others take its work back "
                          "once it has been silent for %g s", self.shared.worker, exc, self.shared.dead_after)
             return
         if not done:
-            logger.warning("Worker %s stopped (%s): its unfinished work goes back to the shared queue",
-                           self.shared.worker, reason)
+            self.stats.set_value("newsarchive/redis/handed_back", handed_back)
+            why = "its archive could not be written" if not committed else reason
+            logger.warning("Worker %s stopped (%s): it handed its %d unfinished requests back to the shared queue",
+                           self.shared.worker, why, handed_back)

@@ -8,8 +8,11 @@ A shared crawl is keyed by spider and site (``<prefix>:crawl:<spider>:<site>``):
     priority queue format);
 ``claims``
     claim key (``story:<code>``, ``url:<url>``) -> ``<parent work> <TAB> <url>``:
-    who first asked for a story or a page in this crawl; only the winner
-    queues it, so each is fetched once across workers;
+    who first asked for a story or a page in this crawl. A claim is made
+    in the same step as its request is queued, and only then: so each
+    claimed request is queued, in flight or done, never lost between
+    claiming and queueing, and never queued twice (a page redone after its
+    worker died queues nothing it claimed before);
 ``inflight``
     ``<worker> <work>`` -> ``<score> <encoded request>``: what a worker took
     from the queue and has not finished (its results are not yet committed
@@ -19,9 +22,7 @@ A shared crawl is keyed by spider and site (``<prefix>:crawl:<spider>:<site>``):
     hosts' clocks need not agree).
 
 A work's id is the SHA-1 of its encoded request, the same when a dead
-worker's work is queued again: a request queued by a work that is redone
-may be queued again by it (see :data:`PUSH`), so that a worker killed
-between claiming a story and queueing it loses nothing.
+worker's work is queued again.
 """
 
 from __future__ import annotations
@@ -31,74 +32,53 @@ import os
 import secrets
 import socket
 import weakref
+from typing import NamedTuple
+
+from newsarchive.distributed.works import TakenWork
 
 logger = logging.getLogger(__name__)
 
-#: The claim rule both scripts below follow: a claim key is held by the
-#: work that made it first (its value: that work, a tab, the URL); the same
-#: work, redone, holds it still. Returns whether ``parent`` holds it, and
-#: the URL it was first made for.
+#: The claim rule: a claim key is held by the first request queued for it
+#: (its value: the work that asked, a tab, the URL); the request is queued
+#: in the same script. Returns whether this one made the claim, and the URL
+#: the claim was made for.
 CLAIMED = """
 local function claimed(claims, key, parent, url)
   local owner = redis.call('HGET', claims, key)
-  if not owner then
-    redis.call('HSET', claims, key, parent .. '\\t' .. url)
-    return 1, url
-  end
-  local tab = string.find(owner, '\\t', 1, true)
-  local by, first = string.sub(owner, 1, tab - 1), string.sub(owner, tab + 1)
-  if parent ~= '' and by == parent then return 1, first end
-  return 0, first
+  if owner then return 0, string.sub(owner, string.find(owner, '\t', 1, true) + 1) end
+  redis.call('HSET', claims, key, parent .. '\t' .. url)
+  return 1, url
 end
 """
 
-#: Claim, unless another work claimed first, and queue. ARGV: claim key
-#: ("" for none), parent work, URL, score, encoded request. 1 if queued.
+#: Claim, unless claimed already, and queue. ARGV: claim key ("" for none),
+#: parent work, URL, score, encoded request. Returns {1 if queued, the URL
+#: the claim was first made for}.
 PUSH = CLAIMED + """
-if ARGV[1] ~= '' and claimed(KEYS[2], ARGV[1], ARGV[2], ARGV[3]) == 0 then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[4], ARGV[5])
-return 1
-"""
-
-#: Claim a story for a work (ARGV: claim key, parent work, URL). Returns
-#: {1 if this work holds the claim, the URL it was first claimed for}.
-CLAIM = CLAIMED + """
-local held, first = claimed(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
-return {held, first}
-"""
-
-#: The works (fields ARGV) are done: out of flight; their claims (KEYS[2]
-#: fields, "" for none, in the same order after the fields) are marked done,
-#: so that a redone parent does not queue them again.
-ACK = """
-local n = #ARGV / 2
-for i = 1, n do
-  redis.call('HDEL', KEYS[1], ARGV[i])
-  local claim = ARGV[n + i]
-  if claim ~= '' then
-    local owner = redis.call('HGET', KEYS[2], claim)
-    if owner then
-      redis.call('HSET', KEYS[2], claim, 'done' .. string.sub(owner, (string.find(owner, '\t', 1, true))))
-    end
-  end
+if ARGV[1] ~= '' then
+  local held, first = claimed(KEYS[2], ARGV[1], ARGV[2], ARGV[3])
+  if held == 0 then return {0, first} end
 end
-return n
-"""
-
-#: Take the first request of the queue into the worker's in-flight work.
-#: ARGV: worker. Returns {work, encoded request} or nil.
-POP = """
-local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #first == 0 then return false end
-redis.call('ZREM', KEYS[1], first[1])
-local work = redis.sha1hex(first[1])
-redis.call('HSET', KEYS[2], ARGV[1] .. ' ' .. work, first[2] .. ' ' .. first[1])
-return {work, first[1]}
+redis.call('ZADD', KEYS[1], ARGV[4], ARGV[5])
+return {1, ARGV[3]}
 """
 
 local_clock = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+"""
+
+#: Take the first request of the queue into the worker's in-flight work; a
+#: worker that takes work is alive (its heartbeat too). ARGV: worker.
+#: Returns {work, encoded request} or nil.
+POP = local_clock + """
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #first == 0 then return false end
+redis.call('ZREM', KEYS[1], first[1])
+local work = redis.sha1hex(first[1])
+redis.call('HSET', KEYS[2], ARGV[1] .. ' ' .. work, first[2] .. ' ' .. first[1])
+redis.call('HSET', KEYS[3], ARGV[1], now)
+return {work, first[1]}
 """
 
 #: Join the crawl (a new one when no worker is alive and nothing is queued
@@ -120,48 +100,79 @@ return new
 """
 
 #: Record a heartbeat, and queue again the work of every worker silent for
-#: longer than ARGV[2] seconds (or gone without finishing it). Returns how
-#: many requests were queued again.
+#: longer than ARGV[2] seconds (or gone without handing it back). Returns,
+#: per worker whose work was queued again: its name, the seconds since its
+#: last heartbeat (a string: Lua numbers reach Redis as integers; "" when
+#: it left no heartbeat) and how many requests.
 BEAT = local_clock + """
 redis.call('HSET', KEYS[1], ARGV[1], now)
-local dead = {}
+local silent = {}
 local beats = redis.call('HGETALL', KEYS[1])
 for i = 1, #beats, 2 do
-  if tonumber(beats[i + 1]) < now - tonumber(ARGV[2]) then
-    dead[beats[i]] = true
+  local last = tonumber(beats[i + 1])
+  if last < now - tonumber(ARGV[2]) then
+    silent[beats[i]] = string.format('%.3f', now - last)
     redis.call('HDEL', KEYS[1], beats[i])
   end
 end
-local moved = 0
+local moved, order = {}, {}
 for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
   local owner = string.match(field, '^(%S+)')
-  if dead[owner] or redis.call('HEXISTS', KEYS[1], owner) == 0 then
+  if silent[owner] or redis.call('HEXISTS', KEYS[1], owner) == 0 then
     local value = redis.call('HGET', KEYS[2], field)
     local space = string.find(value, ' ', 1, true)
     redis.call('ZADD', KEYS[3], string.sub(value, 1, space - 1), string.sub(value, space + 1))
     redis.call('HDEL', KEYS[2], field)
-    moved = moved + 1
+    if not moved[owner] then
+      moved[owner] = 0
+      table.insert(order, owner)
+    end
+    moved[owner] = moved[owner] + 1
   end
 end
-return moved
+local result = {}
+for _, owner in ipairs(order) do
+  table.insert(result, owner)
+  table.insert(result, silent[owner] or '')
+  table.insert(result, moved[owner])
+end
+return result
 """
 
 #: Leave the crawl. ARGV: worker, "1" when its work is all done (its
 #: in-flight entries are dropped; the last worker out clears the claims),
-#: "0" when it stops early (its work is queued again by the next heartbeat
-#: of any worker, at once).
+#: "0" when it stops early (it queues its in-flight work again itself, at
+#: once). Returns how many requests it queued again.
 LEAVE = """
 redis.call('HDEL', KEYS[1], ARGV[1])
-if ARGV[2] == '1' then
-  for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
-    if string.match(field, '^(%S+)') == ARGV[1] then redis.call('HDEL', KEYS[2], field) end
-  end
-  if redis.call('HLEN', KEYS[1]) == 0 and redis.call('ZCARD', KEYS[3]) == 0 and redis.call('HLEN', KEYS[2]) == 0 then
-    redis.call('DEL', KEYS[4], KEYS[5])
+local moved = 0
+for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
+  if string.match(field, '^(%S+)') == ARGV[1] then
+    if ARGV[2] ~= '1' then
+      local value = redis.call('HGET', KEYS[2], field)
+      local space = string.find(value, ' ', 1, true)
+      redis.call('ZADD', KEYS[3], string.sub(value, 1, space - 1), string.sub(value, space + 1))
+      moved = moved + 1
+    end
+    redis.call('HDEL', KEYS[2], field)
   end
 end
-return 1
+if ARGV[2] == '1' and redis.call('HLEN', KEYS[1]) == 0 and redis.call('ZCARD', KEYS[3]) == 0
+    and redis.call('HLEN', KEYS[2]) == 0 then
+  redis.call('DEL', KEYS[4], KEYS[5])
+end
+return moved
 """
+
+
+class Requeued(NamedTuple):
+    """Work of a worker taken for dead, queued again by a heartbeat."""
+
+    worker: str
+    #: Seconds since its last heartbeat; None when it left none (it left
+    #: the crawl, or Redis lost it, without its work being handed back).
+    silent: float | None
+    requests: int
 
 
 def worker_name() -> str:
@@ -173,8 +184,8 @@ def worker_name() -> str:
 class SharedCrawl:
     """One worker's view of a shared crawl."""
 
-    def __init__(self, server, spider_name: str, site: str, prefix: str = "newsarchive",
-                 dead_after: float = 120.0, worker: str | None = None):
+    def __init__(self, server, spider_name: str, site: str, prefix: str, dead_after: float,
+                 worker: str | None = None):
         self.server = server
         self.worker = worker or worker_name()
         self.dead_after = dead_after
@@ -189,12 +200,8 @@ class SharedCrawl:
         self._join = server.register_script(JOIN)
         self._beat = server.register_script(BEAT)
         self._leave = server.register_script(LEAVE)
-        self._ack = server.register_script(ACK)
-        self._claim = server.register_script(CLAIM)
-        #: in-flight work of this worker: ack key -> {work id: claim key}
-        self.open_work: dict[str, dict[str, str]] = {}
-        #: in-flight works whose response reached the spider
-        self.responded: set[str] = set()
+        #: this worker's in-flight works, and which are done
+        self.works = TakenWork()
         #: the worker's scheduler, once open
         self.scheduler = None
 
@@ -205,77 +212,74 @@ class SharedCrawl:
         keys = [self.workers_key, self.queue_key, self.inflight_key, self.claims_key, self.dupefilter_key]
         return bool(self._join(keys=keys, args=[self.worker, self.dead_after]))
 
-    def beat(self) -> int:
-        """A heartbeat; returns how many requests of dead workers were queued again."""
-        return int(self._beat(keys=[self.workers_key, self.inflight_key, self.queue_key],
-                              args=[self.worker, self.dead_after]))
+    def beat(self) -> list[Requeued]:
+        """A heartbeat; returns the work of dead workers it queued again."""
+        found = self._beat(keys=[self.workers_key, self.inflight_key, self.queue_key],
+                           args=[self.worker, self.dead_after])
+        return [Requeued(_text(found[i]), float(found[i + 1]) if found[i + 1] else None, int(found[i + 2]))
+                for i in range(0, len(found), 3)]
 
-    def leave(self, done: bool) -> None:
+    def leave(self, done: bool) -> int:
+        """Leave the crawl; unless ``done``, hand this worker's in-flight work
+        back to the queue. Returns how many requests it handed back."""
         keys = [self.workers_key, self.inflight_key, self.queue_key, self.claims_key, self.dupefilter_key]
-        self._leave(keys=keys, args=[self.worker, "1" if done else "0"])
-        if done:
-            self.open_work.clear()
-            self.responded.clear()
+        moved = int(self._leave(keys=keys, args=[self.worker, "1" if done else "0"]))
+        self.works.clear()
+        return moved
 
     # -- the frontier --------------------------------------------------------
 
-    def push(self, data: bytes, score: float, claim: str = "", parent: str = "", url: str = "") -> bool:
-        return bool(self._push(keys=[self.queue_key, self.claims_key], args=[claim, parent, url, score, data]))
-
-    def claim(self, claim: str, parent: str, url: str) -> tuple[bool, str]:
-        """(whether the work ``parent`` holds the claim, the URL it was first made for)."""
-        held, first = self._claim(keys=[self.claims_key], args=[claim, parent, url])
-        return bool(held), _text(first)
+    def push(self, data: bytes, score: float, claim: str = "", parent: str = "", url: str = "") -> tuple[bool, str]:
+        """Queue a request, claiming ``claim`` in the same step (unless it is
+        claimed already: then it is not queued). Returns whether it was
+        queued, and the URL the claim was first made for."""
+        queued, first = self._push(keys=[self.queue_key, self.claims_key], args=[claim, parent, url, score, data])
+        return bool(queued), _text(first)
 
     def pop(self) -> tuple[str, bytes] | None:
         """The next request (work id, encoded) taken into this worker's work."""
-        taken = self._pop(keys=[self.queue_key, self.inflight_key], args=[self.worker])
+        taken = self._pop(keys=[self.queue_key, self.inflight_key, self.workers_key], args=[self.worker])
         if not taken:
             return None
         work, data = taken
         return _text(work), data
 
-    def track(self, ack_key: str, work: str, claim: str = "") -> None:
-        """``work`` is done once a result under ``ack_key`` is committed."""
-        self.open_work.setdefault(ack_key, {})[work] = claim
+    def track(self, ack_key: str, work: str) -> None:
+        """``work`` is in flight; done at the latest once a result under
+        ``ack_key`` is committed (see :mod:`~newsarchive.distributed.works`)."""
+        self.works.take(ack_key, work)
 
     def ack(self, ack_keys) -> int:
-        """The works whose results under these keys are committed are done."""
-        done = {work: claim for key in ack_keys for work, claim in self.open_work.pop(key, {}).items()}
-        return self.done(done)
+        """A batch was committed, with the results under these keys: the
+        works it completes are done. Returns how many."""
+        self.works.committed(ack_keys)
+        return self.settle()
 
-    def done(self, works: dict[str, str]) -> int:
-        """These works (work id -> claim key) are done."""
+    def settle(self) -> int:
+        """Take the works done so far out of flight; returns how many."""
+        return self.done(self.works.take_ready())
+
+    def done(self, works: set[str]) -> int:
+        """These works are done: out of flight."""
         if works:
-            fields = [f"{self.worker} {work}" for work in works]
-            self._ack(keys=[self.inflight_key, self.claims_key], args=[*fields, *works.values()])
-            self.responded.difference_update(works)
+            self.server.hdel(self.inflight_key, *(f"{self.worker} {work}" for work in works))
         return len(works)
 
     def received(self, work: str) -> None:
         """The work's response reached the spider."""
-        self.responded.add(work)
+        self.works.received(work)
 
     def done_received(self) -> int:
         """After the pipelines closed, on an early stop: every work whose
         response reached the spider is done (its results are committed)."""
-        works = {}
-        for key in list(self.open_work):
-            for work, claim in list(self.open_work[key].items()):
-                if work in self.responded:
-                    works[work] = claim
-                    del self.open_work[key][work]
-            if not self.open_work[key]:
-                del self.open_work[key]
-        return self.done(works)
+        return self.done(self.works.take_received())
 
     def finish_all(self) -> None:
         """Everything this worker took is processed and committed (it is idle)."""
         fields = [f for f in self.server.hkeys(self.inflight_key) if _text(f).split(" ", 1)[0] == self.worker]
         if fields:
             self.server.hdel(self.inflight_key, *fields)
-        self.open_work.clear()
-        self.responded.clear()
+        self.works.clear()
 
     def queued(self) -> int:
         return int(self.server.zcard(self.queue_key))
@@ -331,8 +335,8 @@ def shared_crawl_for(crawler) -> SharedCrawl:
         site = getattr(getattr(spider, "site", None), "name", None) or "-"
         crawl = SharedCrawl(
             redis_server(settings), spider.name, site,
-            prefix=settings.get("NEWSARCHIVE_REDIS_PREFIX") or "newsarchive",
-            dead_after=settings.getfloat("NEWSARCHIVE_REDIS_REQUEUE_AFTER", 120.0),
+            prefix=settings.get("NEWSARCHIVE_REDIS_PREFIX"),
+            dead_after=settings.getfloat("NEWSARCHIVE_REDIS_REQUEUE_AFTER"),
         )
         _crawls[crawler] = crawl
     return crawl

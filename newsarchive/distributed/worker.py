@@ -1,12 +1,18 @@
 """A worker's part in a shared crawl: heartbeat, acknowledgements, idling.
 
-* Every second (or ``NEWSARCHIVE_REDIS_REQUEUE_AFTER / 4``, if shorter)
-  the worker records a heartbeat, queues again the in-flight work of any
-  worker silent for longer than ``NEWSARCHIVE_REDIS_REQUEUE_AFTER`` (one
-  killed with ``kill -9``, a host that went down), and, when idle, takes
-  work that others queued.
+* Every ``NEWSARCHIVE_REDIS_HEARTBEAT`` seconds the worker records a
+  heartbeat, queues again the in-flight work of any worker silent for
+  longer than ``NEWSARCHIVE_REDIS_REQUEUE_AFTER`` (one killed with
+  ``kill -9``, a host that went down: a few seconds, so the crawl does not
+  stall), and, when idle, takes work that others queued. The heartbeat runs
+  on the reactor, so it is late while this worker parses a page or commits
+  a batch; a worker taken for dead by mistake loses nothing (what it still
+  commits is fetched twice, and merged once), and says so.
 * A work is done when its results are committed to this worker's archive
-  (the store pipeline's ``archive_committed``).
+  (the store pipeline's ``archive_committed``), or, for a page that stores
+  nothing under its URL (a listing), once all it asked for is queued and
+  all it yielded committed (see :mod:`newsarchive.distributed.works`): a
+  worker killed later has nothing of it redone.
 * When it has nothing to do, the worker commits what it staged (all it took
   is then done) and stays alive while the shared queue holds requests or
   any worker has work in flight (which may bring more, or be queued again),
@@ -25,6 +31,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
 from newsarchive import signals as newsarchive_signals
+from newsarchive.distributed.scheduler import WORK
 from newsarchive.distributed.shared import REDIS_ERROR, redis_failed, redis_server, shared_crawl_for
 from newsarchive.pipelines.store import ARCHIVE_ERROR
 
@@ -48,6 +55,8 @@ class SharedCrawlWorker:
         self.crawler = crawler
         self.idle_close = idle_close
         self.beat_every = beat_every
+        #: When the last heartbeat was sent (time.monotonic()).
+        self.last_beat: float | None = None
         self.empty_since: float | None = None
         #: The engine found nothing to do at its last look.
         self.idle = False
@@ -59,13 +68,15 @@ class SharedCrawlWorker:
         if not settings.get("NEWSARCHIVE_REDIS_URL"):
             raise NotConfigured
         check_reachable(settings)
-        requeue_after = settings.getfloat("NEWSARCHIVE_REDIS_REQUEUE_AFTER", 120.0)
-        worker = cls(crawler, settings.getfloat("NEWSARCHIVE_REDIS_IDLE_CLOSE", 30.0),
-                     beat_every=min(1.0, max(0.1, requeue_after / 4)))
+        worker = cls(crawler, settings.getfloat("NEWSARCHIVE_REDIS_IDLE_CLOSE"),
+                     beat_every=settings.getfloat("NEWSARCHIVE_REDIS_HEARTBEAT"))
         crawler.signals.connect(worker.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(worker.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(worker.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(worker.committed, signal=newsarchive_signals.archive_committed)
+        crawler.signals.connect(worker.item_staged, signal=signals.item_scraped)
+        crawler.signals.connect(worker.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(worker.item_dropped, signal=signals.item_error)
         return worker
 
     @property
@@ -80,13 +91,21 @@ class SharedCrawlWorker:
         self.heartbeat.start(self.beat_every, now=True)
 
     def beat(self) -> None:
+        now = time.monotonic()
+        if self.last_beat is not None:
+            self._late(now - self.last_beat)
+        self.last_beat = now
         try:
             shared = self.shared
-            moved = shared.beat()
-            if moved:
-                self._inc("requeued", moved)
-                logger.warning("Queued again %d requests of a worker silent for more than %g s",
-                               moved, shared.dead_after)
+            for requeued in shared.beat():
+                self._inc("requeued", requeued.requests)
+                if requeued.silent is None:
+                    logger.warning("Queued again %d requests of worker %s, which left the crawl without handing "
+                                   "them back", requeued.requests, requeued.worker)
+                else:
+                    logger.warning("Queued again %d requests of worker %s: no heartbeat from it for %.1f s",
+                                   requeued.requests, requeued.worker, requeued.silent)
+            self._inc("acknowledged", shared.settle())  # works done since (a listing once all it asked is queued)
             if self.idle and shared.queued():
                 self.idle = False
                 shared.scheduler.wake()
@@ -94,11 +113,29 @@ class SharedCrawlWorker:
             self.heartbeat.stop()
             redis_failed(self.crawler, exc)
 
+    def _late(self, gap: float) -> None:
+        """Note how long the reactor kept the heartbeat waiting."""
+        stats = self.crawler.stats
+        longest = "newsarchive/redis/heartbeat_gap_max"
+        if gap > (stats.get_value(longest) or 0):
+            stats.set_value(longest, round(gap, 3))
+        if gap > self.shared.dead_after:
+            logger.warning("This worker sent no heartbeat for %.1f s (busy): longer than "
+                           "NEWSARCHIVE_REDIS_REQUEUE_AFTER (%g s), so the others may have queued its work again; "
+                           "what it stores of it twice is merged once", gap, self.shared.dead_after)
+
     def committed(self, urls) -> None:
         try:
             self._inc("acknowledged", self.shared.ack(urls))
         except redis.RedisError as exc:  # the work stays in flight: redone later, nothing lost
             redis_failed(self.crawler, exc)
+
+    def item_staged(self, item, response, spider):
+        # Through every pipeline: staged for the next commit (conservatively, whatever its type).
+        self.shared.works.passed(_work_of(response), staged=True)
+
+    def item_dropped(self, item, response, spider, **kwargs):
+        self.shared.works.passed(_work_of(response))
 
     def spider_idle(self, spider):
         self.crawler.signals.send_catch_log(newsarchive_signals.archive_flush_requested)
@@ -125,3 +162,9 @@ class SharedCrawlWorker:
     def spider_closed(self, spider, reason):
         if self.heartbeat is not None and self.heartbeat.running:
             self.heartbeat.stop()
+
+
+def _work_of(response) -> str:
+    """The work a response (or an errback's failure) was fetched as."""
+    request = getattr(response, "request", None)
+    return request.meta.get(WORK, "") if request is not None else ""

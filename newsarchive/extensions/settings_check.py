@@ -24,10 +24,10 @@ def _number(settings, name: str, kind=int, low=None, high=None):
         raise BadSetting(f"{name} must be {bounds}, not {raw!r}")
     return value
 
-
 def check_settings(settings) -> None:
     """Raise :class:`BadSetting` for the first setting that makes no sense."""
     _number(settings, "NEWSARCHIVE_BATCH_SIZE", int, 1)
+    _number(settings, "NEWSARCHIVE_BATCH_SECONDS", float, 0.1)
     _number(settings, "NEWSARCHIVE_PROGRESS_INTERVAL", float, 0)
     _number(settings, "NEWSARCHIVE_RETRY_AFTER_MAX", float, 0)
     _number(settings, "NEWSARCHIVE_DRIFT_FALLBACK_SHARE", float, 0, 1)
@@ -40,8 +40,12 @@ def check_settings(settings) -> None:
     if redis_url:
         if urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
             raise BadSetting(f"NEWSARCHIVE_REDIS_URL must be like redis://host:6379/0, not {redis_url!r}")
-        # Shorter, and a worker busy parsing a page for a moment would be taken for dead.
-        _number(settings, "NEWSARCHIVE_REDIS_REQUEUE_AFTER", float, 1)
+        heartbeat = _number(settings, "NEWSARCHIVE_REDIS_HEARTBEAT", float, 0.1)
+        # The heartbeat runs on the reactor: it is late while the worker
+        # parses a page or commits a batch, and such a moment must not pass
+        # for death (taken back, its work would be fetched twice). Three
+        # beats, and never under 3 s: far longer than either takes.
+        _number(settings, "NEWSARCHIVE_REDIS_REQUEUE_AFTER", float, max(3.0, 3 * heartbeat))
         _number(settings, "NEWSARCHIVE_REDIS_IDLE_CLOSE", float, 0)
     replay = settings.get("NEWSARCHIVE_REPLAY")
     if replay:

@@ -1,7 +1,12 @@
 """Persist articles, aliases and dropped pages to the SQLite archive in batches.
 
-A batch is written when ``NEWSARCHIVE_BATCH_SIZE`` stories (or as many
-aliases or drops) are staged, and at close. Each story is counted as new,
+A batch is written, in one ``BEGIN IMMEDIATE`` transaction, when
+``NEWSARCHIVE_BATCH_SIZE`` stories (or as many aliases or drops) are
+staged, ``NEWSARCHIVE_BATCH_SECONDS`` after its first row was staged
+however few there are (a timer on the reactor, so that a crawl that stages
+little still commits: a crawl killed with ``kill -9`` loses at most that
+many seconds of its work, and a distributed worker's others refetch no
+more of it), and at close. Each story is counted as new,
 updated (a revision keeps the previous values) or unchanged — once its
 batch is committed, so that no count, log line or ledger row claims a
 story the archive does not hold.
@@ -29,11 +34,15 @@ ARCHIVE_ERROR = "newsarchive/archive_error"
 
 
 class StoreArchivePipeline:
-    def __init__(self, archive, batch_size: int = 1000, stats=None, crawler=None):
+    def __init__(self, archive, batch_size: int = 1000, stats=None, crawler=None, batch_seconds: float = 0.0):
         self.archive = archive
         self.batch_size = max(1, batch_size)
+        #: 0: no timer (a pipeline used outside a crawl's reactor).
+        self.batch_seconds = batch_seconds
         self.stats = stats
         self.crawler = crawler
+        #: The staged batch's commit timer (a twisted DelayedCall), once armed.
+        self.due = None
         #: Outcomes staged and not yet committed.
         self.pending: Counter = Counter()
         #: Site URLs of the stories and dropped pages staged (sent with
@@ -47,9 +56,10 @@ class StoreArchivePipeline:
     def from_crawler(cls, crawler):
         return cls(
             archive_for(crawler),
-            batch_size=crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE", 1000),
+            batch_size=crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE"),
             stats=crawler.stats,
             crawler=crawler,
+            batch_seconds=crawler.settings.getfloat("NEWSARCHIVE_BATCH_SECONDS"),
         )
 
     def _inc(self, key: str, count: int = 1) -> None:
@@ -77,9 +87,21 @@ class StoreArchivePipeline:
             return item
         if self.archive.largest_pending_batch >= self.batch_size:
             self.flush()
+        elif self.due is None and self.batch_seconds:
+            from twisted.internet import reactor
+
+            self.due = reactor.callLater(self.batch_seconds, self._commit_due)
         return item
 
+    def _commit_due(self) -> None:
+        self.due = None
+        self.flush()
+
     def flush(self, closing: bool = False) -> None:
+        if self.due is not None:
+            if self.due.active():
+                self.due.cancel()
+            self.due = None
         if self.failed:
             return
         try:

@@ -15,7 +15,7 @@ from newsarchive.archive.merge import versions
 from newsarchive.cli import cli
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import FIXTURES, ROOT, _limit_file_size, run_crawl
-from tests.spiders.test_scheduled_runs import EDITED_URL, NEW_SENTENCE, OLD_SENTENCE, start_urls
+from tests.helpers import EDITED_URL, NEW_SENTENCE, OLD_SENTENCE, start_urls
 
 TABLES = {
     "articles": "SELECT * FROM articles ORDER BY site, story_code",
@@ -73,7 +73,8 @@ def test_merged_archive_holds_each_shard_as_it_was_and_a_second_merge_changes_no
     conn.close()
     output = merge(islamtimes, avapress, into=into)
     assert dump(into) == merged
-    assert "0 new, 0 updated (versions), 0 unchanged, 0 refetches, 0 drops, 0 runs" in output
+    assert " = 0 new + 0 updated + 0 unchanged + " in output and "; 0 refetches; " in output
+    assert " = 0 merged + " in output and " = 0 added + " in output
 
 
 def test_a_shard_is_not_merged_into_itself_and_a_foreign_file_is_refused(shards, tmp_path):
@@ -124,3 +125,50 @@ def test_a_url_one_shard_met_for_a_story_another_shard_holds_is_merged(tmp_path)
     conn = sqlite3.connect(into)
     assert conn.execute("SELECT url, story_code FROM aliases ORDER BY url").fetchall() == [
         ("https://s/news/7", "7"), ("https://s/news/7?ref=feed", "7")]
+
+
+def test_the_merge_line_accounts_for_every_version_drop_and_run_of_a_shard(tmp_path):
+    """Worked by hand. The target holds A as first fetched, C fetched later
+    than the shard did, and D; the shard holds A and B with a revision each,
+    C refetched unchanged after the target's fetch, D fetched again
+    unchanged, two drops (one the target holds) and one run."""
+    from newsarchive.archive import Archive
+    from newsarchive.items import ArticleItem
+
+    t1, t2, t3, t4 = (f"2024-07-0{day}T00:00:00Z" for day in (1, 2, 3, 4))
+
+    def story(code, title, when):
+        return ArticleItem(site="s", story_code=code, url=f"https://s/news/{code}", title=title,
+                           body=f"Body of {code}.", fetched_at=when)
+
+    target, shard = Archive(tmp_path / "target.db", lock=True), Archive(tmp_path / "shard.db", lock=True)
+    for item in (story("A", "A one", t1), story("C", "C", t3), story("D", "D", t1)):
+        target.stage_article(item)
+    target.stage_drop("s", "X1", "https://s/news/X1", "no_body", seen=t1)
+    target.flush()
+    for item in (story("A", "A one", t1), story("B", "B one", t1), story("C", "C", t1)):
+        shard.stage_article(item)
+    shard.stage_drop("s", "X1", "https://s/news/X1", "no_body", seen=t1)
+    shard.stage_drop("s", "X2", "https://s/news/X2", "no_body", seen=t2)
+    shard.stage_aliases("s", "Z", ["https://s/news/Z"])  # a story another shard holds
+    shard.flush()
+    for item in (story("A", "A two", t2), story("B", "B two", t2), story("C", "C", t4), story("D", "D", t2)):
+        shard.stage_article(item)
+    shard.flush()
+    shard.finish_run(shard.start_run("islamtimes", "s", {}), finish_reason="finished")
+    for archive in (target, shard):
+        archive.close()
+
+    output = merge(tmp_path / "shard.db", into=tmp_path / "target.db")
+    # Versions: A t1 (held: the target's), A t2 (updated), B t1 (new), B t2
+    # (updated), C t1 (held: the target's is later), D t2 (unchanged) = 6 of
+    # 4 stories; C's last sight at t4 moves the target's (a refetch).
+    assert output.strip() == (
+        f"{tmp_path / 'shard.db'}: 6 story versions (4 stories) = 1 new + 2 updated + 1 unchanged + 2 already held;"
+        " 1 refetches; 2 drops = 1 merged + 1 already held; 1 runs = 1 added + 0 already held;"
+        " 1 URLs of stories other shards hold")
+    again = merge(tmp_path / "shard.db", into=tmp_path / "target.db")
+    # Merged again: D's t2 version is newer than the target's fetch (t1: an
+    # unchanged fetch moves only its last sight), so staged unchanged again.
+    assert ": 6 story versions (4 stories) = 0 new + 0 updated + 1 unchanged + 5 already held; 0 refetches;" \
+           " 2 drops = 0 merged + 2 already held; 1 runs = 0 added + 1 already held;" in again

@@ -35,7 +35,13 @@ def test_a_requeue_time_too_short_to_tell_a_busy_worker_from_a_dead_one_is_refus
     result = run_crawl(tmp_path / "shard.db", settings={"NEWSARCHIVE_REDIS_URL": redis_server.url,
                                                        "NEWSARCHIVE_REDIS_REQUEUE_AFTER": "0.2"})
     assert result.returncode == 1
-    assert "Not crawling: NEWSARCHIVE_REDIS_REQUEUE_AFTER must be at least 1, not '0.2'" in result.log
+    assert "Not crawling: NEWSARCHIVE_REDIS_REQUEUE_AFTER must be at least 3.0, not '0.2'" in result.log
+    # Nor may it be under three heartbeats.
+    result = run_crawl(tmp_path / "shard.db", settings={"NEWSARCHIVE_REDIS_URL": redis_server.url,
+                                                       "NEWSARCHIVE_REDIS_HEARTBEAT": "2",
+                                                       "NEWSARCHIVE_REDIS_REQUEUE_AFTER": "5"})
+    assert result.returncode == 1
+    assert "Not crawling: NEWSARCHIVE_REDIS_REQUEUE_AFTER must be at least 6.0, not '5'" in result.log
 
 
 def test_a_worker_whose_redis_goes_away_stops_with_one_line_and_keeps_what_it_stored(

@@ -18,7 +18,7 @@ from newsarchive.archive.lock import ArchiveLock
 from newsarchive.replay.expected import comparable
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import FAST, FIXTURES, ROOT, load_expected, run_crawl
-from tests.helpers import EDITED_URL, NEW_SENTENCE, OLD_SENTENCE, query, start_urls, stored_rows  # noqa: F401 (query: imported from here by other tests)
+from tests.helpers import EDITED_URL, NEW_SENTENCE, OLD_SENTENCE, query, start_urls, stored_rows
 
 
 
