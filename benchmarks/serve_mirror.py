@@ -39,7 +39,9 @@ class InMemorySite(resource.Resource):
     def render_GET(self, request):  # noqa: N802 (Twisted's naming)
         if not self.latency:
             return self.answer(request)
-        reactor.callLater(self.latency, self.finish, request)
+        call = reactor.callLater(self.latency, self.finish, request)
+        # A client that went away (a killed crawler) is answered no more.
+        request.notifyFinish().addErrback(lambda _: call.active() and call.cancel())
         return NOT_DONE_YET
 
     def finish(self, request) -> None:
