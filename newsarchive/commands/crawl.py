@@ -10,7 +10,8 @@ before it started. This one exits (see the README's table):
 1  it was refused before its first request (a busy or foreign archive, a bad
    setting, argument or profile: one line saying why), or it failed while
    running (``archive_error``: the archive could not be written;
-   ``unreachable``: none of the site's start points answered);
+   ``unreachable``: none of the site's start points answered), or was
+   stopped at once by a second signal, before it could close;
 2  the command line itself is wrong (Scrapy's usage errors).
 """
 
@@ -66,6 +67,10 @@ class Command(ScrapyCrawl):
                 if reason != UNREACHABLE:  # the spider said which site, and why
                     logger.error("The crawl did not finish its job: %s", reason)
                 self.exitcode = EXIT_FAILED
+            elif reason is None and opened(crawler):
+                logger.error("The crawl was stopped at once (a second signal), before it could close: what it had"
+                             " not committed is not in the archive, and the next run marks this one interrupted")
+                self.exitcode = EXIT_FAILED
 
     def crawls(self, spider: str, spargs: dict) -> list[dict]:
         """The spider arguments of each crawl: ``news -a site=a,b`` (or
@@ -108,6 +113,15 @@ class Command(ScrapyCrawl):
 
 def _as_sigterm(signum, frame) -> None:
     signal.raise_signal(signal.SIGTERM)
+
+
+def opened(crawler) -> bool:
+    """The crawl got as far as opening its spider."""
+    try:
+        stats = crawler.stats
+    except RuntimeError:  # the crawl never started
+        return False
+    return stats is not None and stats.get_value("start_time") is not None
 
 
 def finish_reason(crawler) -> tuple[str | None, str | None]:
