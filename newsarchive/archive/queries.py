@@ -212,15 +212,34 @@ def export_rows(
     return [d[0] for d in cursor.description], cursor
 
 
+#: The run ledger, newest first (``runs``, and the reading pages' canned query).
+RUNS_SELECT = (
+    f"SELECT id, spider, started_at, finished_at, finish_reason, requests, items_new, items_updated,"
+    f" items_unchanged, dropped_by_reason, errors, arguments FROM {RUNS} ORDER BY id DESC"
+)
+#: The newest edits across sites (``recently_edited``, and the canned query).
+EDITS_SELECT = (
+    f"SELECT r.fetched_at, r.site, r.story_code, r.changed, r.previous, a.title, a.language FROM {REVISIONS} r"
+    f" JOIN {ARTICLES} a ON a.site = r.site AND a.story_code = r.story_code"
+    " ORDER BY r.fetched_at DESC, r.id DESC"
+)
+#: The newest stories (the canned query).
+LATEST_SELECT = f"SELECT site, story_code, published, section, title, url FROM {ARTICLES} ORDER BY published DESC"
+
+
+def canned_queries() -> dict[str, dict[str, str]]:
+    """Datasette's canned queries of the archive: the same questions the command asks."""
+    return {
+        "latest": {"title": "Latest stories", "sql": f"{LATEST_SELECT} LIMIT 100"},
+        "edited": {"title": "Edited stories", "sql": f"{EDITS_SELECT} LIMIT 200"},
+        "runs": {"title": "Runs", "sql": f"{RUNS_SELECT} LIMIT 100"},
+    }
+
+
 def runs(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
     if not _has(conn, RUNS):
         return []
-    rows = conn.execute(
-        f"SELECT id, spider, started_at, finished_at, finish_reason, requests, items_new, items_updated,"
-        f" items_unchanged, dropped_by_reason, errors, arguments FROM {RUNS} ORDER BY id DESC LIMIT ?",
-        [limit],
-    )
-    return [dict(row) for row in rows]
+    return [dict(row) for row in conn.execute(f"{RUNS_SELECT} LIMIT ?", [limit])]
 
 
 #: Finish reasons of a run that did its job (besides ``closespider_*``: a limit it was given).
@@ -285,13 +304,9 @@ def recently_edited(conn: sqlite3.Connection, limit: int = 100) -> list[dict[str
     """The newest edits across sites: when seen, the story and what changed."""
     if not _has(conn, REVISIONS):
         return []
-    rows = conn.execute(
-        f"SELECT r.fetched_at, r.site, r.story_code, r.changed, a.title, a.language FROM {REVISIONS} r"
-        f" JOIN {ARTICLES} a ON a.site = r.site AND a.story_code = r.story_code"
-        " ORDER BY r.fetched_at DESC, r.id DESC LIMIT ?",
-        [limit],
-    )
-    return [{**dict(row), "changed": json.loads(row["changed"])} for row in rows]
+    rows = conn.execute(f"{EDITS_SELECT} LIMIT ?", [limit])
+    return [{**dict(row), "changed": json.loads(row["changed"]), "previous": json.loads(row["previous"])}
+            for row in rows]
 
 
 def front_page(conn: sqlite3.Connection) -> list[dict[str, Any]]:

@@ -10,16 +10,9 @@ import json
 import tempfile
 from pathlib import Path
 
-TEMPLATES = Path(__file__).parent / "templates"
+from newsarchive.archive.queries import canned_queries
 
-LATEST_SQL = """select site, story_code, published, section, title, url
-from articles order by published desc limit 100"""
-EDITED_SQL = """select r.fetched_at, a.site, a.story_code, a.title, r.changed, r.previous
-from revisions r join articles a using (site, story_code)
-order by r.fetched_at desc limit 200"""
-RUNS_SQL = """select id, spider, started_at, finished_at, finish_reason, requests,
-  items_new, items_updated, items_unchanged, dropped_by_reason, errors
-from runs order by id desc limit 100"""
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def metadata(db_path: Path) -> dict:
@@ -61,11 +54,7 @@ def metadata(db_path: Path) -> dict:
                     "dropped": {"title": "Dropped pages", "description": "Pages that did not become a story, and why."},
                     "runs": {"title": "Runs", "description": "The run ledger: one row per crawl.", "sort_desc": "id"},
                 },
-                "queries": {
-                    "latest": {"title": "Latest stories", "sql": LATEST_SQL},
-                    "edited": {"title": "Edited stories", "sql": EDITED_SQL},
-                    "runs": {"title": "Runs", "sql": RUNS_SQL},
-                },
+                "queries": canned_queries(),
             }
         },
     }
