@@ -132,6 +132,7 @@ def lookups(db: Path, stories: int, count: int = 20000) -> tuple[float, float]:
 def crawl_rate(origin: str, db: Path) -> tuple[float, float]:
     """Pages/s of a crawl of the mirror into ``db``, and its CPU ms a page
     (steadier than wall time on a shared machine)."""
+    db.parent.mkdir(parents=True, exist_ok=True)  # an archive's folder must exist
     _, cpu = run_measured([sys.executable, "-m", "scrapy", "crawl", "islamtimes", "-a", f"start_urls={origin}/en/rss/allnews,"
                            f"{origin}/en/archive", "-a", "backfill=1",
                            *settings_args({**SAME, "NEWSARCHIVE_DB": str(db), "NEWSARCHIVE_WARC_ENABLED": "False"})], cwd=ROOT)

@@ -80,6 +80,7 @@ def bench(stories: int, tmp: Path, extra_settings: dict | None = None) -> dict:
         baseline = json.loads(stats_file.read_text())
 
         db = tmp / f"archive-{stories}" / "archive.db"
+        db.parent.mkdir(parents=True, exist_ok=True)  # an archive's folder must exist
         ours_mem, ours_cpu = run_measured(
             [sys.executable, "-m", "scrapy", "crawl", "islamtimes", "-a", f"start_urls={start}", "-a", "backfill=1",
              *settings_args({**SAME, "NEWSARCHIVE_DB": str(db), **(extra_settings or {})})],

@@ -62,6 +62,7 @@ def main() -> None:
             tmp = Path(tmp)
             mirror = build(tmp / "mirror", stories, page_kb=60)
             db = tmp / "crawl" / "archive.db"
+            db.parent.mkdir()  # an archive's folder must exist
             crawl(mirror, db, ("/en/rss/allnews", "/en/archive"), "-a", "backfill=1")
             baseline = None
             for workers in (1, args.workers):
