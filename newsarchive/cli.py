@@ -331,6 +331,9 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
         )
     except KeyError as unknown:
         raise click.ClickException(str(unknown.args[0])) from None
+    except sqlite3.Error as exc:  # a full disk, an I/O error: the batch in flight was rolled back
+        archive.discard_pending()
+        raise click.ClickException(f"writing {db_path} failed ({exc}): it keeps the batches stored before") from None
     finally:
         archive.close()
     rejected = {k.split("/", 1)[1]: v for k, v in counts.items() if k.startswith("rejected/")}

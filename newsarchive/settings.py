@@ -35,7 +35,7 @@ NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB", "archive.db")
 #: Articles and aliases written per transaction.
 NEWSARCHIVE_BATCH_SIZE = 1000
 #: Seconds after which staged rows are committed, however few: a killed
-#: crawl loses at most this much of its work.
+#: crawl loses about this much of its work (and the pages in flight).
 NEWSARCHIVE_BATCH_SECONDS = 2.0
 #: A folder of saved pages (with pages.json) to crawl instead of the network.
 NEWSARCHIVE_REPLAY = os.environ.get("NEWSARCHIVE_REPLAY", "")

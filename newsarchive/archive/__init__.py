@@ -24,7 +24,7 @@ from weakref import WeakKeyDictionary
 
 import sqlite_utils
 
-from newsarchive.archive.identity import NotAnArchive, check_archive_file
+from newsarchive.archive.identity import NotAnArchive, check_archive_file, opened_here
 from newsarchive.archive.lock import ArchiveBusy, ArchiveLock
 from newsarchive.archive.schema import (
     ALIASES,
@@ -92,6 +92,7 @@ class Archive:
             if self.lock:
                 self.lock.release()
             raise
+        opened_here(self.path)
         self._new: dict[tuple[str, str], dict[str, Any]] = {}
         self._updated: dict[tuple[str, str], dict[str, Any]] = {}
         self._aliases: dict[str, dict[str, Any]] = {}
@@ -407,6 +408,8 @@ class Archive:
                 self.db.close()
             except sqlite3.Error:  # already closed
                 pass
+            else:
+                opened_here(self.path, opened=False)
             if self.lock:
                 self.lock.release()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 #: "NwsA" in the SQLite header's application id field.
@@ -27,6 +28,38 @@ class NotAnArchive(Exception):
     """The file is not one newsarchive may write."""
 
 
+#: Archives this process has open for writing, by file identity. SQLite's
+#: locks are POSIX locks, which belong to the process: closing *any*
+#: descriptor of the file (reading its header with ``open``) drops those of
+#: this process's connections, and another process could then reset the
+#: write-ahead log under them. So a file open here is not read that way.
+_OPEN_HERE: Counter = Counter()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def opened_here(path: str | Path, opened: bool = True) -> None:
+    """Record that this process opened (or closed) an archive writer on ``path``."""
+    key = _identity(Path(path))
+    if key is None:
+        return
+    _OPEN_HERE[key] += 1 if opened else -1
+    if _OPEN_HERE[key] <= 0:
+        del _OPEN_HERE[key]
+
+
+def open_here(path: str | Path) -> bool:
+    """This process has a writer open on the file (see ``_OPEN_HERE``)."""
+    key = _identity(Path(path))
+    return key is not None and key in _OPEN_HERE
+
+
 def _is_ours(name: str) -> bool:
     return name in OUR_TABLES or name.startswith("articles_fts") or name.startswith("sqlite_")
 
@@ -36,6 +69,8 @@ def check_archive_file(path: str | Path) -> bool:
     archive that can be written; return whether it is a new one (no file,
     or an empty one)."""
     path = Path(path)
+    if open_here(path):
+        return False  # ours, being written by this process: reading it here would drop its locks
     if path.is_dir():
         raise NotAnArchive(f"{path} is a directory, not an archive file")
     if not path.exists():

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from newsarchive.archive.identity import SQLITE_HEADER
+from newsarchive.archive.identity import SQLITE_HEADER, open_here
 from newsarchive.archive.schema import ALIASES, ARTICLES, DROPPED, REVISIONS, RUNS, STATE_INDEX, STORY_COUNTS, decode_column
 
 
@@ -36,8 +36,8 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
     if not path.is_file():
         raise ArchiveUnreadable(f"no archive at {path} (run a crawl first, or give --db)")
     try:
-        with open(path, "rb") as stream:
-            header = stream.read(16)
+        # An archive this process writes is one (and reading it here would drop its writer's locks).
+        header = SQLITE_HEADER if open_here(path) else _header(path)
     except OSError as exc:
         raise ArchiveUnreadable(f"{path} cannot be read: {exc.strerror}") from None
     if header != SQLITE_HEADER:
@@ -60,6 +60,11 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
         conn.close()
         raise ArchiveUnreadable(f"{path} is not a newsarchive archive (no {', '.join(sorted(missing))} table)")
     return conn
+
+
+def _header(path: Path) -> bytes:
+    with open(path, "rb") as stream:
+        return stream.read(len(SQLITE_HEADER))
 
 
 def _has(conn: sqlite3.Connection, table: str) -> bool:

@@ -68,8 +68,8 @@ class Command(ScrapyCrawl):
                     logger.error("The crawl did not finish its job: %s", reason)
                 self.exitcode = EXIT_FAILED
             elif reason is None and opened(crawler):
-                logger.error("The crawl was stopped at once (a second signal), before it could close: what it had"
-                             " not committed is not in the archive, and the next run marks this one interrupted")
+                logger.error("The crawl stopped before it could close (a second signal stops it at once): what it"
+                             " had not committed is not in the archive, and the next run marks this one interrupted")
                 self.exitcode = EXIT_FAILED
 
     def crawls(self, spider: str, spargs: dict) -> list[dict]:

@@ -60,11 +60,14 @@ class Extracted:
 
 def extract(site: Site, fetched: Fetched) -> Extracted | Rejection:
     """The finished article of a fetched page, or why there is none. Never
-    raises for a page: a parser bug is logged and rejects it (``parser_error``)."""
+    raises for a page: a bug on the way is logged with its traceback and
+    rejects the page (``parser_error``)."""
     try:
         page = Page.from_http(fetched.url, fetched.headers, fetched.body, site.fallback_encodings)
     except PageRejected as rejected:
         return Rejection(rejected.reason, rejected.detail)
+    except Exception as exc:  # a bug must not stop the caller, nor go unrecorded
+        return _failed(fetched.url, exc)
     return extract_page(site, page)
 
 
@@ -72,19 +75,23 @@ def extract_page(site: Site, page: Page) -> Extracted | Rejection:
     """:func:`extract` of a page already decoded."""
     try:
         item = site.parse(page)
+        counts: Counter = Counter()
+        if page.repaired_encoding:
+            counts["encoding/repaired"] += 1
+        for field in FIELDS:
+            counts[f"fields/{field}/{item.field_sources.get(field, 'none')}"] += 1
+        normalize_dates(item, zone(site.timezone), counts)
+        clean_body(item, counts)
     except PageRejected as rejected:
         return Rejection(rejected.reason, rejected.detail)
-    except Exception as exc:  # a parser bug must not stop the caller, nor go unrecorded
-        logger.exception("Parser failed on %s", page.url)
-        return Rejection(DropReason.PARSER_ERROR, f"{type(exc).__name__}: {exc}")
-    counts: Counter = Counter()
-    if page.repaired_encoding:
-        counts["encoding/repaired"] += 1
-    for field in FIELDS:
-        counts[f"fields/{field}/{item.field_sources.get(field, 'none')}"] += 1
-    normalize_dates(item, zone(site.timezone), counts)
-    clean_body(item, counts)
+    except Exception as exc:  # a bug must not stop the caller, nor go unrecorded
+        return _failed(page.url, exc)
     return Extracted(item, counts, page.repaired_encoding)
+
+
+def _failed(url: str, exc: Exception) -> Rejection:
+    logger.error("Extraction failed on %s", url, exc_info=exc)
+    return Rejection(DropReason.PARSER_ERROR, f"{type(exc).__name__}: {exc}")
 
 
 def with_timezones(site: Site, zones: dict[str, str]) -> Site:

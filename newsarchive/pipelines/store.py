@@ -4,7 +4,7 @@ A batch is written, in one ``BEGIN IMMEDIATE`` transaction, when
 ``NEWSARCHIVE_BATCH_SIZE`` stories (or as many aliases or drops) are
 staged, ``NEWSARCHIVE_BATCH_SECONDS`` after its first row was staged
 however few there are (a timer on the reactor, so that a crawl that stages
-little still commits: a crawl killed with ``kill -9`` loses at most that
+little still commits: a crawl killed with ``kill -9`` loses about that
 many seconds of its work, and a distributed worker's others refetch no
 more of it), and at close. Each story is counted as new,
 updated (a revision keeps the previous values) or unchanged — once its
@@ -37,7 +37,7 @@ class StoreArchivePipeline:
     def __init__(self, archive, batch_size: int = 1000, stats=None, crawler=None, batch_seconds: float = 0.0):
         self.archive = archive
         self.batch_size = max(1, batch_size)
-        #: 0: no timer (a pipeline used outside a crawl's reactor).
+        #: 0, outside a crawl (no reactor to time it): no timer. A crawl's setting is at least 0.1.
         self.batch_seconds = batch_seconds
         self.stats = stats
         self.crawler = crawler

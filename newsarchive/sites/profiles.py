@@ -69,9 +69,19 @@ class ProfileError(ValueError):
 PARSER_GROUP = "newsarchive.parsers"
 
 
+#: The package's own, as its pyproject.toml registers them: found even when
+#: the installed metadata predates them (a checkout updated, not reinstalled).
+PACKAGE_PARSERS = {
+    "newsstudio": "newsarchive.sites.newsstudio:NewsStudioParser",
+    "wordpress": "newsarchive.sites.wordpress:WordPressParser",
+    "generic": "newsarchive.sites.generic:GenericParser",
+}
+
+
 def installed_parsers() -> dict[str, EntryPoint]:
     """Parsers by the name they are installed under."""
-    return {entry.name: entry for entry in entry_points(group=PARSER_GROUP)}
+    package = {name: EntryPoint(name, value, PARSER_GROUP) for name, value in PACKAGE_PARSERS.items()}
+    return {**package, **{entry.name: entry for entry in entry_points(group=PARSER_GROUP)}}
 
 
 def load_parser(reference: str, where: str = "") -> type:

@@ -112,7 +112,7 @@ def test_a_second_signal_stops_it_at_once_and_the_exit_code_is_the_crawls(tmp_pa
     assert not in_flight_done  # it did not wait for the story in flight
     # Cut short before it could write its last batch: not a job done.
     assert crawl.returncode == 1 and "Aborted!" not in output
-    assert "The crawl was stopped at once (a second signal), before it could close" in output
+    assert "The crawl stopped before it could close (a second signal stops it at once)" in output
     assert_no_crawl_left(tmp_path / "archive.db")
 
 

@@ -32,3 +32,20 @@ def test_elements_that_do_not_nest_are_not_taken_for_depth():
 def test_markup_inside_scripts_and_comments_is_not_counted():
     html = "<body><script>" + "'<div>'+" * 5_000 + "''</script><!--" + "<div>" * 5_000 + "--><p>ok</p></body>"
     assert cap_depth(html) is html
+
+
+def test_stray_end_tags_do_not_hide_depth():
+    # An end tag whose element is not open is ignored by parsers: it closes nothing.
+    html = "<html><body>" + "<div></i>" * 3_000 + "<p id='story'>The story.</p></body></html>"
+    assert Selector(text=cap_depth(html)).css("#story::text").get() == "The story."
+
+
+def test_markup_inside_noscript_is_counted():
+    html = "<html><body><noscript>" + "<div>" * 3_000 + "<p id='story'>The story.</p></noscript></body></html>"
+    assert Selector(text=cap_depth(html)).css("#story::text").get() == "The story."
+
+
+def test_unclosed_links_are_read_flat_as_parsers_read_them():
+    html = "<html><body>" + "".join(f"<a href='/s/{n}'>story {n}" for n in range(400)) + "</body></html>"
+    assert cap_depth(html) is html
+    assert len(Selector(text=cap_depth(html)).css("a")) == 400
