@@ -80,7 +80,13 @@ class TakenWork:
         """A batch was committed, with the results stored under these keys."""
         self.commits += 1
         for key in ack_keys:
-            self.ready |= self.by_key.pop(key, set())
+            for work in self.by_key.pop(key, set()):
+                if work in self.returned or self.outputs.get(work):
+                    # Its callback ran here: done once that has returned and
+                    # all else it yielded is through too, its result counting as committed.
+                    self.staged_at[work] = self.commits - 1
+                else:  # an errback's result (a drop): nothing else came of it
+                    self.ready.add(work)
         for work in list(self.staged_at):
             self._settle(work)
 

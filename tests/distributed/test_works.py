@@ -49,3 +49,28 @@ def test_outputs_of_a_work_not_counted_or_no_longer_in_flight_change_nothing():
     works.passed("listing")
     works.callback_returned("listing")
     assert works.take_ready() == set()
+
+
+def test_a_story_committed_before_its_callback_returned_waits_for_the_rest():
+    from newsarchive.distributed.works import TakenWork
+
+    works = TakenWork()
+    works.take("https://s/1", "w1")
+    works.received("w1")
+    works.output("w1")   # the item
+    works.output("w1")   # a request it asked for, not yet queued
+    works.passed("w1", staged=True)
+    works.committed(["https://s/1"])  # the item's batch, before the request went through
+    assert works.take_ready() == set()
+    works.passed("w1")  # the request queued in Redis
+    works.callback_returned("w1")
+    assert works.take_ready() == {"w1"}
+
+
+def test_an_errbacks_drop_is_done_once_committed():
+    from newsarchive.distributed.works import TakenWork
+
+    works = TakenWork()
+    works.take("https://s/2", "w2")
+    works.committed(["https://s/2"])
+    assert works.take_ready() == {"w2"}
