@@ -57,17 +57,24 @@ def reparse(
             if progress is not None:
                 progress(done, None, counts)
         total = len(store)
+        # Outcomes count once their batch is committed: no line claims a story the archive does not hold.
+        staged: Counter = Counter()
         for done, result in enumerate(store.parses(), 1):
             if isinstance(result, str):
                 counts[f"rejected/{result}"] += 1
             else:
-                counts[archive.stage_article(result)] += 1
+                staged[archive.stage_article(result)] += 1
                 archive.stage_aliases(result.site, result.story_code, [result.url, *result.aliases])
                 if archive.largest_pending_batch >= batch_size:
                     archive.flush()
-            if progress is not None:
+                    counts.update(staged)
+                    staged.clear()
+            if progress is not None and done < total:
                 progress(done, total, counts)
         archive.flush()
+        counts.update(staged)
+        if progress is not None and total:
+            progress(total, total, counts)
     finally:
         store.close()
     counts["stories"] = total
@@ -101,7 +108,7 @@ class ProgressPrinter:
         if total is None:
             self.write(f"parsed {done} captures ({rate:.0f}/s)")
             return
-        rejected = done - stored(counts)
+        rejected = sum(count for key, count in counts.items() if key.startswith("rejected/"))
         self.write(
             f"stored {stored(counts)} of {done}/{total} stories ({rate:.0f}/s): "
             f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged"
