@@ -64,6 +64,13 @@ def _is_ours(name: str) -> bool:
     return name in OUR_TABLES or name.startswith("articles_fts") or name.startswith("sqlite_")
 
 
+def file_header(path: Path) -> bytes:
+    """The first bytes of the file, as many as an SQLite header has (raises
+    ``OSError``). Never for a file this process writes: see ``_OPEN_HERE``."""
+    with open(path, "rb") as stream:
+        return stream.read(len(SQLITE_HEADER))
+
+
 def check_archive_file(path: str | Path) -> bool:
     """Raise :class:`NotAnArchive` unless ``path`` may become or is an
     archive that can be written; return whether it is a new one (no file,
@@ -87,8 +94,7 @@ def check_archive_file(path: str | Path) -> bool:
     # Before SQLite opens it: even read-only, it adds -wal and -shm files beside an archive.
     check_writable(path)
     try:
-        with open(path, "rb") as stream:
-            header = stream.read(len(SQLITE_HEADER))
+        header = file_header(path)
     except OSError as exc:
         raise NotAnArchive(f"{path} cannot be read ({exc.strerror})") from None
     if not header:

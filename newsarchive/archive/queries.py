@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from newsarchive.archive.identity import SQLITE_HEADER, open_here
+from newsarchive.archive.identity import SQLITE_HEADER, file_header, open_here
 from newsarchive.archive.schema import ALIASES, ARTICLES, DROPPED, REVISIONS, RUNS, STATE_INDEX, STORY_COUNTS, decode_column
 
 
@@ -37,7 +37,7 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
         raise ArchiveUnreadable(f"no archive at {path} (run a crawl first, or give --db)")
     try:
         # An archive this process writes is one (and reading it here would drop its writer's locks).
-        header = SQLITE_HEADER if open_here(path) else _header(path)
+        header = SQLITE_HEADER if open_here(path) else file_header(path)
     except OSError as exc:
         raise ArchiveUnreadable(f"{path} cannot be read: {exc.strerror}") from None
     if header != SQLITE_HEADER:
@@ -60,11 +60,6 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
         conn.close()
         raise ArchiveUnreadable(f"{path} is not a newsarchive archive (no {', '.join(sorted(missing))} table)")
     return conn
-
-
-def _header(path: Path) -> bytes:
-    with open(path, "rb") as stream:
-        return stream.read(len(SQLITE_HEADER))
 
 
 def _has(conn: sqlite3.Connection, table: str) -> bool:
@@ -222,12 +217,14 @@ RUNS_SELECT = (
     f"SELECT id, spider, started_at, finished_at, finish_reason, requests, items_new, items_updated,"
     f" items_unchanged, dropped_by_reason, errors, arguments FROM {RUNS} ORDER BY id DESC"
 )
-#: The newest edits across sites (``recently_edited``, and the canned query).
-EDITS_SELECT = (
-    f"SELECT r.fetched_at, r.site, r.story_code, r.changed, r.previous, a.title, a.language FROM {REVISIONS} r"
-    f" JOIN {ARTICLES} a ON a.site = r.site AND a.story_code = r.story_code"
-    " ORDER BY r.fetched_at DESC, r.id DESC"
-)
+#: The newest edits across sites (``recently_edited``, and the canned query,
+#: which adds the previous values).
+EDIT_COLUMNS = "r.fetched_at, r.site, r.story_code, r.changed, a.title, a.language"
+
+
+def _edits_select(columns: str) -> str:
+    return (f"SELECT {columns} FROM {REVISIONS} r JOIN {ARTICLES} a ON a.site = r.site AND a.story_code = r.story_code"
+            " ORDER BY r.fetched_at DESC, r.id DESC")
 #: The newest stories (the canned query).
 LATEST_SELECT = f"SELECT site, story_code, published, section, title, url FROM {ARTICLES} ORDER BY published DESC"
 
@@ -236,7 +233,7 @@ def canned_queries() -> dict[str, dict[str, str]]:
     """Datasette's canned queries of the archive: the same questions the command asks."""
     return {
         "latest": {"title": "Latest stories", "sql": f"{LATEST_SELECT} LIMIT 100"},
-        "edited": {"title": "Edited stories", "sql": f"{EDITS_SELECT} LIMIT 200"},
+        "edited": {"title": "Edited stories", "sql": f"{_edits_select(EDIT_COLUMNS + ', r.previous')} LIMIT 200"},
         "runs": {"title": "Runs", "sql": f"{RUNS_SELECT} LIMIT 100"},
     }
 
@@ -309,9 +306,8 @@ def recently_edited(conn: sqlite3.Connection, limit: int = 100) -> list[dict[str
     """The newest edits across sites: when seen, the story and what changed."""
     if not _has(conn, REVISIONS):
         return []
-    rows = conn.execute(f"{EDITS_SELECT} LIMIT ?", [limit])
-    return [{**dict(row), "changed": json.loads(row["changed"]), "previous": json.loads(row["previous"])}
-            for row in rows]
+    rows = conn.execute(f"{_edits_select(EDIT_COLUMNS)} LIMIT ?", [limit])
+    return [{**dict(row), "changed": json.loads(row["changed"])} for row in rows]
 
 
 def front_page(conn: sqlite3.Connection) -> list[dict[str, Any]]:

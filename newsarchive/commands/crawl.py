@@ -115,21 +115,23 @@ def _as_sigterm(signum, frame) -> None:
     signal.raise_signal(signal.SIGTERM)
 
 
+def _stats(crawler):
+    """The crawl's stats collector, or None for a crawl that never started."""
+    try:
+        return crawler.stats
+    except RuntimeError:
+        return None
+
+
 def opened(crawler) -> bool:
     """The crawl got as far as opening its spider."""
-    try:
-        stats = crawler.stats
-    except RuntimeError:  # the crawl never started
-        return False
+    stats = _stats(crawler)
     return stats is not None and stats.get_value("start_time") is not None
 
 
 def finish_reason(crawler) -> tuple[str | None, str | None]:
     """Scrapy's finish reason, and the archive's write error if there was one."""
-    try:
-        stats = crawler.stats
-    except RuntimeError:  # the crawl never started
-        return None, None
+    stats = _stats(crawler)
     if stats is None:
         return None, None
     return stats.get_value("finish_reason"), stats.get_value(ARCHIVE_ERROR)

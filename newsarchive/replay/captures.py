@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsarchive.capture.reader import Capture, iter_captures, warc_files
-from newsarchive.replay.pages import SavedPage, page_key
+from newsarchive.replay.pages import MANIFEST, ManifestError, SavedPage, SavedSite, page_key
 
 
 class CapturedPage(SavedPage):
@@ -49,8 +49,6 @@ class CapturedSite:
 
 def open_replay_source(folder: str | Path):
     """Saved pages (a folder with ``pages.json``) or WARC captures."""
-    from newsarchive.replay.pages import MANIFEST, SavedSite
-
     folder = Path(folder)
     _check_folder(folder)
     if (folder / MANIFEST).is_file():
@@ -62,8 +60,6 @@ def check_replay_source(folder: str | Path) -> None:
     """Raise ``ManifestError`` for a folder that cannot be replayed (missing,
     not a folder, with neither pages nor captures, a manifest that does not
     read). Read-only, so that a crawl can refuse it before writing anything."""
-    from newsarchive.replay.pages import MANIFEST, SavedSite
-
     folder = Path(folder)
     _check_folder(folder)
     if (folder / MANIFEST).is_file():
@@ -71,8 +67,6 @@ def check_replay_source(folder: str | Path) -> None:
 
 
 def _check_folder(folder: Path) -> None:
-    from newsarchive.replay.pages import MANIFEST, ManifestError
-
     if not folder.exists():
         raise ManifestError(f"the replay folder {folder} is missing")
     if not folder.is_dir():

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from newsarchive.discovery.feeds import robots_sitemaps
 from newsarchive.sites import register_profiles, resolve_site
-from newsarchive.spiders.site_spider import SiteSpider, _split
+from newsarchive.spiders.site_spider import ARGUMENTS, SiteSpider, _split
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "text/xml", "application/xml")
 
 
 class NewsSpider(SiteSpider):
     name = "news"
+    arguments_taken = ("site", *ARGUMENTS)
 
     def __init__(self, site=None, start_urls=None, *args, **kwargs):
         given = _split(start_urls)

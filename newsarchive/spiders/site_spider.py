@@ -95,6 +95,8 @@ def _whole_number(name: str, value) -> int | None:
 
 class SiteSpider(scrapy.Spider):
     site: Site
+    #: What ``-a`` may name (a refusal lists them).
+    arguments_taken: tuple[str, ...] = ARGUMENTS
 
     def __init__(
         self,
@@ -168,8 +170,8 @@ class SiteSpider(scrapy.Spider):
                 f"site: the {self.name} spider crawls {self.site.name} only; crawl {kwargs['site']} with "
                 f"`scrapy crawl news -a site={kwargs['site']}` (or `newsarchive crawl {kwargs['site']}`)"
             )
-        accepted = ", ".join(("site", *ARGUMENTS) if self.name == "news" else ARGUMENTS)
-        raise ValueError(f"{unknown[0]} is not an argument of the {self.name} spider; it takes {accepted}")
+        raise ValueError(f"{unknown[0]} is not an argument of the {self.name} spider; "
+                         f"it takes {', '.join(self.arguments_taken)}")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -197,6 +199,10 @@ class SiteSpider(scrapy.Spider):
 
     # -- discovery ----------------------------------------------------------
 
+    @cached_property
+    def network_errors(self) -> tuple[type[BaseException], ...]:
+        return network_errors(self.settings)
+
     async def start(self):
         #: Start points that failed on the network, with why (the first's error).
         self.unanswered: list[str] = []
@@ -213,7 +219,7 @@ class SiteSpider(scrapy.Spider):
             self.logger.info("Ignoring response %s: HTTP status code is not handled or not allowed",
                              failure.value.response)
             return
-        if not is_network_error(failure, network_errors(self.settings)):
+        if not is_network_error(failure, self.network_errors):
             if not failure.check(IgnoreRequest):  # robots.txt forbids it: Scrapy said so
                 self.logger.error("Error downloading %s", request, exc_info=(failure.type, failure.value, failure.tb))
             return
