@@ -30,7 +30,7 @@ from tabulate import tabulate
 from newsarchive.archive import Archive, ArchiveBusy
 from newsarchive.archive import queries
 from newsarchive.settings import NEWSARCHIVE_DB
-from newsarchive.sites import register_profiles
+from newsarchive.sites import Profiles
 from newsarchive.sites.profiles import ProfileError
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -303,20 +303,14 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
     unchanged. No network is used.
     """
     from newsarchive.config import BadSetting
-    from newsarchive.config import timezones as read_timezones
     from newsarchive.reparse import ProgressPrinter, default_workers, reparse
 
     warc_dir = warc_dir or db_path.parent / "warc"
     if not warc_dir.is_dir():
         raise click.ClickException(f"no WARC folder at {warc_dir}")
-    if profiles:
-        try:
-            register_profiles(*[p for p in profiles.split(",") if p])
-        except ProfileError as exc:
-            raise click.ClickException(str(exc)) from None
     try:
-        zones = read_timezones({"NEWSARCHIVE_TIMEZONES": timezones})
-    except BadSetting as exc:
+        sites = Profiles.from_settings({"NEWSARCHIVE_PROFILES": profiles, "NEWSARCHIVE_TIMEZONES": timezones})
+    except (ProfileError, BadSetting) as exc:
         raise click.ClickException(str(exc)) from None
     if db_path.exists():
         connect(db_path).close()  # a clear error for a foreign file, before writing to it
@@ -326,7 +320,7 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
         raise click.ClickException(str(busy)) from None
     try:
         counts = reparse(
-            archive, warc_dir, site=site, since=since, workers=workers or default_workers(), zones=zones,
+            archive, warc_dir, site=site, since=since, workers=workers or default_workers(), profiles=sites,
             progress=ProgressPrinter(lambda line: click.echo(line, err=True)),
         )
     except KeyError as unknown:

@@ -13,6 +13,15 @@ class BadSetting(ValueError):
     pass
 
 
+def list_setting(value) -> list[str]:
+    """A list setting or argument: a list, or comma-separated text."""
+    if not value:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [v.strip() for v in value if v.strip()]
+    return [v.strip() for v in str(value).split(",") if v.strip()]
+
+
 def timezones(settings) -> dict[str, str]:
     """``NEWSARCHIVE_TIMEZONES`` (a dict, or JSON text) as a dict of IANA zones."""
     raw = settings.get("NEWSARCHIVE_TIMEZONES") or {}

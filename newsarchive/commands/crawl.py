@@ -27,6 +27,8 @@ from scrapy.exceptions import UsageError
 from newsarchive.archive import ArchiveBusy, NotAnArchive
 from newsarchive.archive.queries import completed
 from newsarchive.pipelines.store import ARCHIVE_ERROR
+from newsarchive.config import list_setting
+from newsarchive.sites import Profiles
 from newsarchive.sites.profiles import ProfileError
 from newsarchive.spiders.site_spider import UNREACHABLE
 
@@ -79,16 +81,10 @@ class Command(ScrapyCrawl):
         sites = spargs.get("site") or ""
         if spider != "news" or ("," not in sites and sites != "all"):
             return [spargs]
-        from newsarchive.spiders.site_spider import _split  # the spiders' reading of a list argument
-
         if sites == "all":
-            from newsarchive.sites import SITES, register_profiles
-
-            # As the news spider registers them, but before it exists: "all" includes them.
-            register_profiles(*_split(self.settings.get("NEWSARCHIVE_PROFILES")))
-            names = sorted(SITES)
+            names = sorted(Profiles.from_settings(self.settings))  # the user's profiles too, as the spider reads them
         else:
-            names = list(dict.fromkeys(_split(sites)))
+            names = list(dict.fromkeys(list_setting(sites)))
         if spargs.get("start_urls"):
             raise UsageError("start_urls names one site's pages: crawl several sites without it")
         return [{**spargs, "site": name} for name in names]

@@ -12,7 +12,6 @@ counts, which a crawl adds to its stats.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from newsarchive.sites.base import Site
 from newsarchive.sites.engine import FIELDS
 from newsarchive.sites.page import Page, PageRejected
 
-__all__ = ["Extracted", "Fetched", "Rejection", "extract", "extract_page", "with_timezones"]
+__all__ = ["Extracted", "Fetched", "Rejection", "extract", "extract_page"]
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +92,3 @@ def _failed(url: str, exc: Exception) -> Rejection:
     logger.error("Extraction failed on %s", url, exc_info=exc)
     return Rejection(DropReason.PARSER_ERROR, f"{type(exc).__name__}: {exc}")
 
-
-def with_timezones(site: Site, zones: dict[str, str]) -> Site:
-    """The site with its zone overridden, if ``zones`` (``NEWSARCHIVE_TIMEZONES``) names one for it."""
-    override = zones.get(site.name)
-    return dataclasses.replace(site, timezone=override) if override and override != site.timezone else site

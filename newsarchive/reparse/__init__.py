@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsarchive.archive import Archive
-from newsarchive.reparse.captures import ReparseStore, StoryCapture, known_site, story_captures
+from newsarchive.reparse.captures import ReparseStore, StoryCapture, story_captures
 from newsarchive.reparse.parsing import default_workers, parsed
-from newsarchive.sites import get_site
+from newsarchive.sites import PACKAGE, Profiles
 
-__all__ = ["ProgressPrinter", "StoryCapture", "default_workers", "known_site", "reparse"]
+__all__ = ["ProgressPrinter", "StoryCapture", "default_workers", "reparse"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def reparse(
     batch_size: int = 1000,
     progress: Callable[[int, int | None, Counter], None] | None = None,
     workers: int = 1,
-    zones: dict[str, str] | None = None,
+    profiles: Profiles = PACKAGE,
 ) -> Counter:
     """Parse the newest capture of every story again into ``archive``;
     return counts of what happened: ``stories`` found, of which ``stored``
@@ -43,16 +43,16 @@ def reparse(
     Captures are parsed as the WARC files are read, in ``workers`` parser
     processes; a story's parse is kept while its capture is the newest seen
     (a later capture of it is parsed again). Once every file is read, the
-    kept parses are stored, oldest capture first. ``zones``: the sites' zone
-    overrides, as the crawl's ``NEWSARCHIVE_TIMEZONES``.
+    kept parses are stored, oldest capture first. ``profiles``: the sites as
+    the job's settings give them (``NEWSARCHIVE_PROFILES``, zone overrides).
     """
     if site is not None:
-        get_site(site)  # a clear error for an unknown site
+        profiles[site]  # a clear error for an unknown site
     counts: Counter = Counter()
     store = ReparseStore()
     try:
-        newest = (story for story in story_captures(warc_dir, site, since, counts) if store.claim(story))
-        for done, (story, result) in enumerate(parsed(newest, workers, zones), 1):
+        newest = (story for story in story_captures(warc_dir, profiles, site, since, counts) if store.claim(story))
+        for done, (story, result) in enumerate(parsed(newest, workers, profiles), 1):
             store.keep(story, result)
             if progress is not None:
                 progress(done, None, counts)

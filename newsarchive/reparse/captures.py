@@ -16,17 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsarchive.capture.reader import iter_captures
-from newsarchive.sites import SITES, generic_site, resolve_site
-from newsarchive.sites.base import Site
+from newsarchive.sites import Profiles
 from newsarchive.sites.urls import host
-
-
-def known_site(name: str) -> Site:
-    """The site a capture names: a profile, or a site without one (named by its host)."""
-    try:
-        return resolve_site(name)
-    except ValueError:
-        return generic_site(f"https://{name}")
 
 
 @dataclass(frozen=True)
@@ -42,9 +33,11 @@ class StoryCapture:
 
 
 def story_captures(
-    warc_dir: str | Path, site: str | None = None, since: str | None = None, counts: Counter | None = None
+    warc_dir: str | Path, profiles: Profiles, site: str | None = None, since: str | None = None,
+    counts: Counter | None = None,
 ) -> Iterator[StoryCapture]:
-    """Every successful capture of a story in the folder, in file order."""
+    """Every successful capture of a story in the folder, in file order,
+    each read by the site ``profiles`` give it."""
     counts = counts if counts is not None else Counter()
     file_stats: dict = {}
     for capture in iter_captures(warc_dir, file_stats):
@@ -52,7 +45,7 @@ def story_captures(
         if capture.status != 200 or (since and capture.date < since):
             continue
         name = capture.info.get("site")
-        for candidate in [known_site(name)] if name else list(SITES.values()):
+        for candidate in [profiles.named(name)] if name else list(profiles.values()):
             site_url = candidate.site_url(capture.url, capture.info.get("fetch_origin"))
             if not candidate.is_site_host(host(site_url)):
                 continue

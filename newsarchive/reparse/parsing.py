@@ -13,13 +13,14 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Iterable, Iterator
-from functools import lru_cache, partial
+from functools import partial
 from itertools import islice
 
 from newsarchive.capture.reader import read_record
-from newsarchive.extraction import Fetched, Rejection, extract, with_timezones
+from newsarchive.extraction import Fetched, Rejection, extract
 from newsarchive.items import ArticleItem
-from newsarchive.reparse.captures import StoryCapture, known_site
+from newsarchive.reparse.captures import StoryCapture
+from newsarchive.sites import Profiles
 
 #: Captures handed to a worker at a time; windows of captures in flight.
 CHUNK = 16
@@ -27,15 +28,10 @@ WINDOW_CHUNKS_PER_WORKER = 4
 WINDOWS_IN_FLIGHT = 2
 
 
-@lru_cache(maxsize=256)
-def _site(name: str, zones: tuple[tuple[str, str], ...]):
-    return with_timezones(known_site(name), dict(zones))
-
-
-def parse_capture(story: StoryCapture, zones: tuple[tuple[str, str], ...] = ()) -> ArticleItem | str:
+def parse_capture(story: StoryCapture, profiles: Profiles) -> ArticleItem | str:
     """The story's finished item (``extraction``), or the reason its page
-    was rejected. ``zones``: the sites' zone overrides, as pairs."""
-    site = _site(story.site, zones)
+    was rejected, read by the site ``profiles`` give it."""
+    site = profiles.named(story.site)
     headers, body = read_record(story.file, story.offset)
     extracted = extract(site, Fetched(story.site_url, headers, body))
     if isinstance(extracted, Rejection):
@@ -48,10 +44,24 @@ def parse_capture(story: StoryCapture, zones: tuple[tuple[str, str], ...] = ()) 
     return item
 
 
-def pickled_parse(story: StoryCapture, zones: tuple[tuple[str, str], ...] = ()) -> bytes:
+def pickled_parse(story: StoryCapture, profiles: Profiles) -> bytes:
     """:func:`parse_capture`'s result as the store keeps it: pickled where
     it is made, so that the reading process only files it away."""
-    return pickle.dumps(parse_capture(story, zones), pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(parse_capture(story, profiles), pickle.HIGHEST_PROTOCOL)
+
+
+#: A parser process's profiles, received once when the pool starts it.
+_received: Profiles | None = None
+
+
+def _receive(profiles: Profiles) -> None:
+    global _received
+    _received = profiles
+
+
+def _parse_received(story: StoryCapture) -> bytes:
+    assert _received is not None, "a parser process starts with the job's profiles"
+    return pickled_parse(story, _received)
 
 
 def default_workers() -> int:
@@ -59,19 +69,20 @@ def default_workers() -> int:
 
 
 def parsed(stories: Iterable[StoryCapture], workers: int,
-           zones: dict[str, str] | None = None) -> Iterator[tuple[StoryCapture, bytes]]:
+           profiles: Profiles) -> Iterator[tuple[StoryCapture, bytes]]:
     """Each story with its pickled parse, in the stories' order. The
     stories are read (here) while earlier windows of them are parsed (in
-    the pool). ``zones``: the sites' zone overrides (``NEWSARCHIVE_TIMEZONES``)."""
+    the pool), each process reading sites by the job's ``profiles``."""
     stories = iter(stories)
-    parse = partial(pickled_parse, zones=tuple(sorted((zones or {}).items())))
     if workers <= 1:
+        parse = partial(pickled_parse, profiles=profiles)
         for story in stories:
             yield story, parse(story)
         return
     size = CHUNK * WINDOW_CHUNKS_PER_WORKER * workers
-    # Forked: the workers know the sites registered here (--profiles) without being told.
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    parse = _parse_received
+    # Each process is handed the profiles once, when it starts, rather than with every chunk.
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_receive, initargs=(profiles,)) as pool:
         in_flight: list[tuple[list, multiprocessing.pool.AsyncResult]] = []
         while window := list(islice(stories, size)):
             in_flight.append((window, pool.map_async(parse, window, chunksize=CHUNK)))

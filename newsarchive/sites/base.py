@@ -91,7 +91,12 @@ class Site:
     fallback_encodings: tuple[str, ...] = ()
     #: Per-field CSS selectors replacing the parser's own (see the profile).
     selectors: dict = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)
+    #: Names of the publisher, which a page may give as its author.
+    publisher_names: tuple[str, ...] = ()
+    #: The profile file the site was read from ("" for a site without one).
+    profile: str = ""
+    #: A user's profile replacing the package's profile of that name.
+    overrides: bool = False
 
     # -- URLs ---------------------------------------------------------------
 

@@ -225,7 +225,7 @@ class Parser:
         self.site = site
         for field, selectors in site.selectors.items():
             setattr(self, field, tuple(selectors))
-        self.publisher_names = frozenset(n.casefold() for n in site.extra.get("publisher_names", ()))
+        self.publisher_names = frozenset(n.casefold() for n in site.publisher_names)
         #: (page origin, href) -> (URL, story code): sidebars repeat on every page
         self._links: dict[tuple[str, str], tuple[str, str | None]] = {}
 

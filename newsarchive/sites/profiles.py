@@ -173,7 +173,9 @@ def build_site(data: dict, where: str) -> Site:
         parser=parser,
         fallback_encodings=lists["fallback_encodings"],
         selectors={k: tuple(v) for k, v in selectors.items()},
-        extra={"publisher_names": lists["publisher_names"], "profile": where, "overrides": overrides},
+        publisher_names=lists["publisher_names"],
+        profile=where,
+        overrides=overrides,
     )
 
 

@@ -12,8 +12,8 @@ URL.
 from __future__ import annotations
 
 from newsarchive.discovery.feeds import robots_sitemaps
-from newsarchive.sites import register_profiles, resolve_site
-from newsarchive.spiders.site_spider import ARGUMENTS, SiteSpider, _split
+from newsarchive.config import list_setting
+from newsarchive.spiders.site_spider import ARGUMENTS, SiteSpider, _profiles
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "text/xml", "application/xml")
 
@@ -22,24 +22,18 @@ class NewsSpider(SiteSpider):
     name = "news"
     arguments_taken = ("site", *ARGUMENTS)
 
-    def __init__(self, site=None, start_urls=None, *args, **kwargs):
-        given = _split(start_urls)
+    def __init__(self, site=None, start_urls=None, *args, profiles=None, **kwargs):
+        given = list_setting(start_urls)
         if not (site or given):
             raise ValueError("news needs -a site=URL (or a profile's name) or -a start_urls=URL,URL")
-        self.site = resolve_site(site or given[0])
-        super().__init__(start_urls, *args, **kwargs)
+        profiles = _profiles(profiles)
+        self.site = profiles.resolve(site or given[0])
+        super().__init__(start_urls, *args, profiles=profiles, **kwargs)
         if site:
             self.arguments["site"] = site
         if not given and not (self.site.feed_paths or self.site.listing_paths or self.site.sitemap_paths):
             origin = self.fetch_origin
             self.start_points = [f"{origin}/robots.txt", f"{origin}/"]
-
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        profiles = crawler.settings.get("NEWSARCHIVE_PROFILES")
-        if profiles:
-            register_profiles(*_split(profiles))
-        return super().from_crawler(crawler, *args, **kwargs)
 
     @property
     def generic(self) -> bool:

@@ -47,9 +47,10 @@ from newsarchive.discovery.feeds import FEED, SITEMAP, SITEMAP_INDEX, IndexUnrea
 from newsarchive.discovery.known import DEFAULT_RECHECK_DAYS, Verdict, known_stories
 from newsarchive.discovery.listings import listing_dates, next_page_candidates
 from newsarchive.items import DropReason, PageDrop, StoryAlias
-from newsarchive.extraction import Fetched, Rejection, extract, with_timezones
+from newsarchive.extraction import Fetched, Rejection, extract
 from newsarchive.extraction.dates import parse_day
-from newsarchive.config import timezones
+from newsarchive.config import list_setting
+from newsarchive.sites import PACKAGE, Profiles
 from newsarchive.sites.base import Site
 from newsarchive.sites.urls import host, origin
 
@@ -64,12 +65,12 @@ UNREACHABLE = "unreachable"
 MAX_RECHECK_DAYS = 1_000_000
 
 
-def _split(value) -> list[str]:
-    if not value:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [v.strip() for v in value if v.strip()]
-    return [v.strip() for v in str(value).split(",") if v.strip()]
+def _profiles(value) -> Profiles:
+    if value is None:
+        return PACKAGE
+    if not isinstance(value, Profiles):  # given as -a profiles=...
+        raise ValueError("profiles is not a spider argument; name profiles with NEWSARCHIVE_PROFILES")
+    return value
 
 
 def web_url(name: str, value: str) -> str:
@@ -107,8 +108,12 @@ class SiteSpider(scrapy.Spider):
         since=None,
         backfill=None,
         *args,
+        profiles: Profiles | None = None,
         **kwargs,
     ):
+        #: The job's profiles (``NEWSARCHIVE_PROFILES``, zones overridden): the site's, as the user's settings give it.
+        self.profiles = _profiles(profiles)
+        self.site = self.profiles.get(self.site.name, self.site)
         self._refuse_unknown(kwargs)
         super().__init__(*args, **kwargs)
         #: The arguments as given, for the run ledger.
@@ -124,7 +129,7 @@ class SiteSpider(scrapy.Spider):
             ).items()
             if value is not None
         }
-        self.editions = tuple(_split(lang)) or (self.site.default_edition,)
+        self.editions = tuple(list_setting(lang)) or (self.site.default_edition,)
         offered = [e for e in self.site.editions if e]
         unknown = [e for e in self.editions if e not in self.site.editions]
         if unknown:
@@ -145,7 +150,7 @@ class SiteSpider(scrapy.Spider):
         if recheck is not None and recheck > MAX_RECHECK_DAYS:
             raise ValueError(f"recheck_days must be at most {MAX_RECHECK_DAYS}, not {recheck_days!r}")
         self.recheck = timedelta(days=DEFAULT_RECHECK_DAYS if recheck is None else recheck)
-        given = [web_url("start_urls", url) for url in _split(start_urls)]
+        given = [web_url("start_urls", url) for url in list_setting(start_urls)]
         mirrors = [origin(url) for url in given if not self.site.is_site_host(host(url))]
         #: Where site URLs are fetched from: the site itself, or a mirror.
         self.fetch_origin = mirrors[0] if mirrors else self.site.canonical_origin
@@ -175,9 +180,9 @@ class SiteSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.site = with_timezones(spider.site, timezones(crawler.settings))
-        return spider
+        if "profiles" in kwargs:
+            raise ValueError(f"profiles is not an argument of the {cls.name} spider; set NEWSARCHIVE_PROFILES")
+        return super().from_crawler(crawler, *args, profiles=Profiles.from_settings(crawler.settings), **kwargs)
 
     @cached_property
     def known(self):

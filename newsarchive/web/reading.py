@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from newsarchive.archive import queries
 from newsarchive.revisions import ADDED, REMOVED, edits
+from newsarchive.sites import PACKAGE
 
 #: Languages written right to left (ISO 639-1).
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ps", "ku", "sd", "ug", "yi", "dv"})
@@ -41,10 +42,8 @@ def local_time(published: str | None, site: str) -> str | None:
     """The publication time in the site's own time zone, when its profile gives one."""
     if not published:
         return None
-    from newsarchive.sites import resolve_site
-
     try:
-        zone = ZoneInfo(resolve_site(site).timezone)
+        zone = ZoneInfo(PACKAGE.resolve(site).timezone)
         moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
     except (ValueError, KeyError, ZoneInfoNotFoundError, TypeError, AttributeError):
         return None

@@ -1,16 +1,14 @@
 from scrapy.utils.test import get_crawler
 
-from newsarchive.extraction import with_timezones
 from newsarchive.extraction.dates import normalize_dates, zone
-from newsarchive.config import timezones
 from newsarchive.items import ArticleItem
-from newsarchive.sites import get_site
+from newsarchive.sites import Profiles
 from tests.helpers import StatsOf
 
 
 def run(item, **settings):
     """The dates step, in the zone a crawl with these settings gives the site."""
-    site = with_timezones(get_site(item.site), timezones(get_crawler(settings_dict=settings).settings))
+    site = Profiles.from_settings(get_crawler(settings_dict=settings).settings)[item.site]
     stats = StatsOf()
     normalize_dates(item, zone(site.timezone), stats.counts)
     return item, stats

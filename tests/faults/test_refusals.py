@@ -270,10 +270,7 @@ def test_a_user_profile_cannot_take_a_package_profiles_name_unless_it_says_so(tm
     assert result.returncode == 1
     assert f"Not crawling: {profile}: name 'islamtimes' is taken by the package's profile" in result.log
     profile.write_text(profile.read_text() + "overrides = true\n")
-    from newsarchive.sites import SITES, register_profiles
+    from newsarchive.sites import PACKAGE, Profiles
 
-    package = SITES["islamtimes"]
-    try:
-        assert register_profiles(profile)["islamtimes"].canonical_origin == "https://www.other-outlet.example"
-    finally:
-        SITES["islamtimes"] = package
+    assert Profiles.load(profile)["islamtimes"].canonical_origin == "https://www.other-outlet.example"
+    assert PACKAGE["islamtimes"].canonical_origin == "https://www.islamtimes.com"  # each job its own profiles

@@ -14,7 +14,7 @@ import pytest
 from newsarchive.archive.schema import ARTICLE_COLUMNS
 from newsarchive.replay.expected import CRAWL_FIELDS
 from newsarchive.replay.pages import SavedSite
-from newsarchive.sites import PACKAGE_SITES, resolve_site
+from newsarchive.sites import PACKAGE
 from newsarchive.sites.engine import FIELDS, SITE
 from tests.conftest import ROOT
 
@@ -37,7 +37,7 @@ def stories(folder: Path) -> list[tuple[str, dict]]:
     return [(url, item) for url, item in expected_items(folder) if "dropped" not in item]
 
 
-@pytest.mark.parametrize("name", sorted(PACKAGE_SITES))
+@pytest.mark.parametrize("name", sorted(PACKAGE))
 def test_every_profile_has_fixtures_of_its_own(name):
     own = [folder for folder in FOLDERS if SavedSite(folder).site == name]
     assert own, f"the {name} profile has no fixtures/ folder whose pages.json names it"
@@ -46,7 +46,7 @@ def test_every_profile_has_fixtures_of_its_own(name):
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[folder.name for folder in FOLDERS])
 def test_every_expected_item_is_a_whole_clean_story(folder):
-    site = resolve_site(SavedSite(folder).site)
+    site = PACKAGE.resolve(SavedSite(folder).site)
     columns = set(ARTICLE_COLUMNS) - set(CRAWL_FIELDS)
     items = stories(folder)
     assert items, f"{folder.name} holds no expected story"
@@ -78,10 +78,10 @@ def test_every_expected_item_is_a_whole_clean_story(folder):
                 assert sources.get(field) not in (None, "", "none"), f"{where}: no source for {field}"
 
 
-@pytest.mark.parametrize("name", sorted(PACKAGE_SITES))
+@pytest.mark.parametrize("name", sorted(PACKAGE))
 def test_a_sites_own_fixtures_are_read_by_its_rules(name):
     folder = ROOT / "fixtures" / name
-    site = resolve_site(name)
+    site = PACKAGE.resolve(name)
     items = stories(folder)
     for field in WATCHED:
         if not getattr(site.parser, field, ()) and field not in site.selectors:

@@ -10,7 +10,7 @@ import pytest
 
 from newsarchive.replay.expected import expected_item
 from newsarchive.replay.pages import SavedSite
-from newsarchive.sites import resolve_site
+from newsarchive.sites import PACKAGE
 from newsarchive.sites.markup import main_text_markup
 from newsarchive.sites.page import Page
 from tests.conftest import FIXTURES
@@ -21,7 +21,7 @@ CLASSES = FIXTURES.parent / "generic-classes"
 @pytest.fixture(scope="module")
 def items() -> dict[str, dict]:
     saved = SavedSite(CLASSES)
-    site = resolve_site(saved.site)
+    site = PACKAGE.resolve(saved.site)
     return {page.file.stem: expected_item(site, page) for page in saved}
 
 
@@ -76,7 +76,7 @@ def test_4_titles_lose_entities_and_the_sites_name_whatever_their_source(items):
             '<meta property="og:title" content="Busse fahren nachts | Nachrichten Beispiel | 15.05.2024">'
             '<meta property="og:type" content="article"></head><body><p>' + "Text. " * 100 + "</p></body></html>")
     url = "https://www.nachrichten.example/politik/2024/05/15/busse-fahren-nachts"
-    item = resolve_site(url).parse(Page.from_http(url, {"Content-Type": "text/html"}, html.encode()))
+    item = PACKAGE.resolve(url).parse(Page.from_http(url, {"Content-Type": "text/html"}, html.encode()))
     assert (item.title, item.field_sources["title"]) == ("Busse fahren nachts", "opengraph")
 
 
@@ -118,5 +118,5 @@ def test_4_a_site_that_never_names_itself_loses_its_domains_name_from_titles():
     html = ('<html><head><meta property="og:title" content="Busse fahren nachts | Nachrichten">'
             '<meta property="og:type" content="article"></head><body><p>' + "Text. " * 100 + "</p></body></html>")
     url = "https://www.nachrichten.example/politik/2024/05/15/busse-fahren-nachts"
-    item = resolve_site(url).parse(Page.from_http(url, {"Content-Type": "text/html"}, html.encode()))
+    item = PACKAGE.resolve(url).parse(Page.from_http(url, {"Content-Type": "text/html"}, html.encode()))
     assert item.title == "Busse fahren nachts"

@@ -1,6 +1,6 @@
 import pytest
 
-from newsarchive.sites import ISLAM_TIMES, get_site
+from newsarchive.sites import ISLAM_TIMES, PACKAGE
 
 CANONICAL = "https://www.islamtimes.com/en/news/1023423/north-korea-denies-sending-arms-to-russia"
 
@@ -81,6 +81,6 @@ def test_start_urls_per_edition():
 
 
 def test_site_registry():
-    assert get_site("islamtimes") is ISLAM_TIMES
+    assert PACKAGE["islamtimes"] is ISLAM_TIMES
     with pytest.raises(KeyError, match="unknown site 'nope'"):
-        get_site("nope")
+        PACKAGE["nope"]

@@ -5,7 +5,7 @@ from lxml import html
 
 from newsarchive.replay.expected import expected_item
 from newsarchive.replay.pages import SavedSite
-from newsarchive.sites import ISLAM_TIMES, resolve_site
+from newsarchive.sites import ISLAM_TIMES, PACKAGE
 from newsarchive.sites.page import Page, PageRejected, looks_binary
 from newsarchive.sites.text import text_lines
 from tests.conftest import FIXTURES, SEED_TEXT, load_expected
@@ -31,7 +31,7 @@ def test_example_page_renders_to_the_seed_text():
 )
 def test_every_article_page_parses_to_its_expected_item(folder):
     saved = SavedSite(FIXTURES.parent / folder)
-    site = resolve_site(saved.site)
+    site = PACKAGE.resolve(saved.site)
     pages = article_pages(saved)
     assert pages
     for page in pages:

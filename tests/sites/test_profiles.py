@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.sites import ISLAM_TIMES, SITES, resolve_site
+from newsarchive.sites import ISLAM_TIMES, PACKAGE
 from newsarchive.sites.generic import GenericParser
 from newsarchive.sites.newsstudio import NewsStudioParser
 from newsarchive.sites.profiles import PACKAGE_PROFILES, ProfileError, load_profile, load_profiles
@@ -22,10 +22,10 @@ def write(tmp_path, text, name="site.toml"):
 
 
 def test_package_profiles():
-    assert {"islamtimes", "avapress"} <= set(SITES)
-    assert ISLAM_TIMES.parser is NewsStudioParser and SITES["avapress"].parser is NewsStudioParser
-    assert SITES["avapress"].timezone == "Asia/Kabul"
-    assert SITES["avapress"].story_code("https://avapress.com/en/news/287341/x") == "287341"
+    assert {"islamtimes", "avapress"} <= set(PACKAGE)
+    assert ISLAM_TIMES.parser is NewsStudioParser and PACKAGE["avapress"].parser is NewsStudioParser
+    assert PACKAGE["avapress"].timezone == "Asia/Kabul"
+    assert PACKAGE["avapress"].story_code("https://avapress.com/en/news/287341/x") == "287341"
     assert load_profiles(PACKAGE_PROFILES)["islamtimes"].story_code(
         "http://islamtimes.org/en/doc/news/1023423/?utm_source=x") == "1023423"
 
@@ -108,7 +108,7 @@ def test_selectors_replace_the_parsers_own(tmp_path):
 
 
 def test_resolve_site_by_name_host_or_url():
-    assert resolve_site("islamtimes") is ISLAM_TIMES
-    assert resolve_site("https://islamtimes.org/en/news/1/x") is ISLAM_TIMES
-    generic = resolve_site("https://www.example.net/")
+    assert PACKAGE.resolve("islamtimes") is ISLAM_TIMES
+    assert PACKAGE.resolve("https://islamtimes.org/en/news/1/x") is ISLAM_TIMES
+    generic = PACKAGE.resolve("https://www.example.net/")
     assert generic.name == "example.net" and generic.parser is GenericParser

@@ -10,7 +10,7 @@ import pytest
 from newsarchive.replay.expected import expected_item
 from newsarchive.replay.pages import SavedSite
 from newsarchive.replay.server import MirrorServer
-from newsarchive.sites import SITES
+from newsarchive.sites import PACKAGE
 from newsarchive.sites.page import Page
 from newsarchive.sites.wordpress import WordPressParser
 from tests.conftest import FIXTURES, run_crawl
@@ -23,12 +23,12 @@ OLD_SLUG = f"{ORIGIN}/2024/05/council-approves-library-budget/"
 
 
 def items() -> dict[str, dict]:
-    site = SITES["mondoweiss"]
+    site = PACKAGE["mondoweiss"]
     return {page.url: expected_item(site, page) for page in SavedSite(WORDPRESS) if page.expected}
 
 
 def test_the_profile_is_data_over_the_wordpress_parser():
-    site = SITES["mondoweiss"]
+    site = PACKAGE["mondoweiss"]
     assert site.parser is WordPressParser and not site.url_forms
 
 
@@ -64,7 +64,7 @@ def test_fields_from_the_standard_theme_markup():
 
 
 def test_the_same_post_under_another_slug_parses_to_the_same_story():
-    site = SITES["mondoweiss"]
+    site = PACKAGE["mondoweiss"]
     html = (WORDPRESS / "pages" / "city-council-approves-new-library-budget.html").read_bytes()
     old = site.parse(Page.from_http(OLD_SLUG, {"Content-Type": "text/html; charset=UTF-8"}, html))
     assert (old.story_code, old.url) == ("48213", NEW_SLUG)
