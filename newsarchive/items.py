@@ -50,6 +50,24 @@ class DropReason(StrEnum):
             return None
 
 
+class Outcome(StrEnum):
+    """What storing a fetched story did to the archive."""
+
+    NEW = "new"
+    #: The story changed: a revision keeps its previous values.
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+class RunFailure(StrEnum):
+    """Why a run could not do its work (its finish reason, whatever Scrapy's)."""
+
+    #: The archive refused a write: what was staged is not stored.
+    ARCHIVE = "archive_error"
+    #: A shared crawl's Redis failed: the worker stops, its work goes back to the queue.
+    REDIS = "redis_error"
+
+
 _PERMANENT = frozenset({DropReason.NO_STORY_CODE, DropReason.NO_BODY, DropReason.NOT_TEXT, DropReason.GONE,
                         DropReason.ROBOTS_FORBIDDEN})
 _PARSER_FAULTS = frozenset({DropReason.NO_BODY, DropReason.NO_STORY_CODE, DropReason.NOT_ARTICLE,

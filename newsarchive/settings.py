@@ -70,9 +70,12 @@ NEWSARCHIVE_DRIFT_MIN_STORIES = 3
 EXTENSIONS = {
     # Before anything: settings that make no sense stop the crawl with one line.
     "newsarchive.extensions.settings_check.SettingsCheck": -100,
-    # Its report (stats) must be ready before the run ledger closes the run.
-    "newsarchive.extensions.drift.DriftAlarm": -10,
-    # Takes the archive lock first and writes the runs table.
+    # The crawl's archive writer, opened under the site's lock before anything else touches it
+    # (after distributed mode's worker, -50, has found its Redis: a refused crawl leaves no file).
+    "newsarchive.archive.component.CrawlArchive": -40,
+    # Counts, drift and the verdict of the run, which the ledger and the progress summary give.
+    "newsarchive.extensions.run_report.RunReport": -20,
+    # Writes the runs table.
     "newsarchive.extensions.run_ledger.RunLedger": 0,
     "newsarchive.extensions.progress.CrawlProgress": 10,
     # Before the scheduler opens JOBDIR's request queue.

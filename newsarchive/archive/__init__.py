@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import sqlite_utils
 
@@ -42,13 +41,18 @@ from newsarchive.archive.schema import (
     index_new_articles,
     last_article_rowid,
 )
-from newsarchive.items import ArticleItem, DropReason
+from newsarchive.items import ArticleItem, DropReason, Outcome
 
-__all__ = ["ARTICLE_COLUMNS", "Archive", "ArchiveBusy", "NotAnArchive", "StoryState", "archive_for", "utc_now"]
+__all__ = ["ARTICLE_COLUMNS", "Archive", "ArchiveBusy", "NotAnArchive", "StorageError", "StoryState", "utc_now"]
+
+#: What a read or write of the archive raises when the file cannot serve it
+#: (a full disk, an I/O error, a lock held past the busy timeout): callers
+#: outside this package catch it without knowing the storage is SQLite.
+StorageError = sqlite3.Error
 
 logger = logging.getLogger(__name__)
 
-NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+NEW, UPDATED, UNCHANGED = Outcome.NEW, Outcome.UPDATED, Outcome.UNCHANGED
 #: How long a writer waits for another's transaction (SQLite's busy_timeout).
 BUSY_TIMEOUT_MS = 10_000
 
@@ -174,7 +178,7 @@ class Archive:
         adapter = ItemAdapter(item)
         return {name: adapter.get(name) for name in ARTICLE_COLUMNS}
 
-    def stage_article(self, item: ArticleItem) -> str:
+    def stage_article(self, item: ArticleItem) -> Outcome:
         """Stage a fetched story; return whether it is new, updated (a
         revision is staged with the previous values) or unchanged (only its
         last-seen time moves)."""
@@ -427,25 +431,3 @@ def _enable_wal(db: sqlite_utils.Database) -> None:
             if exc.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
-
-
-_crawler_archives: WeakKeyDictionary = WeakKeyDictionary()
-
-
-def archive_for(crawler) -> Archive:
-    """The crawl's one archive writer, opened on first use from the
-    ``NEWSARCHIVE_DB`` setting under the lock of the spider's site, and
-    closed when the engine stops (after the pipelines have flushed and the
-    ledger is written).
-
-    Raises :class:`ArchiveBusy` when another crawl of the site holds it.
-    """
-    archive = _crawler_archives.get(crawler)
-    if archive is None:
-        from scrapy import signals
-
-        site = getattr(getattr(crawler.spider, "site", None), "name", None)
-        archive = Archive(crawler.settings.get("NEWSARCHIVE_DB") or "archive.db", lock=True, site=site)
-        _crawler_archives[crawler] = archive
-        crawler.signals.connect(archive.close, signal=signals.engine_stopped, weak=False)
-    return archive

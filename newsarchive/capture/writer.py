@@ -11,7 +11,7 @@ finished files), 0 uncompressed members. Files
 are named by run and rotated by size:
 ``<spider>-<run start, UTC>-<host>-<pid>-<serial>.warc.gz`` under
 ``NEWSARCHIVE_WARC_DIR`` (default: ``warc/`` beside the archive). The
-response's place (file, offset) and time go into ``request.meta["capture"]``
+response's place (file, offset) and time go into ``request.meta[request_meta.CAPTURE]``
 for the item's provenance.
 
 The middleware sits close to the network (after the replay middleware,
@@ -49,6 +49,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import newsarchive
+from newsarchive import request_meta
 
 logger = logging.getLogger(__name__)
 
@@ -253,5 +254,5 @@ class WarcCaptureMiddleware:
                 self.stats.inc_value("newsarchive/capture/failed")
             logger.error("Could not write a WARC record of %s: %r", response.url, exc)
         else:
-            request.meta["capture"] = Capture(name, offset, date)
+            request.meta[request_meta.CAPTURE] = Capture(name, offset, date)
         return response

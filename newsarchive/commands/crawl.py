@@ -26,7 +26,8 @@ from scrapy.exceptions import UsageError
 
 from newsarchive.archive import ArchiveBusy, NotAnArchive
 from newsarchive.archive.queries import completed
-from newsarchive.pipelines.store import ARCHIVE_ERROR
+from newsarchive.extensions.run_report import RunReport
+from newsarchive.items import RunFailure
 from newsarchive.config import list_setting
 from newsarchive.sites import Profiles
 from newsarchive.sites.profiles import ProfileError
@@ -61,9 +62,9 @@ class Command(ScrapyCrawl):
         if self.refused is not None or self.crawler_process.bootstrap_failed:
             self.exitcode = EXIT_FAILED
         for crawler in crawlers:
-            reason, archive_error = finish_reason(crawler)
-            if archive_error:
-                logger.error("The crawl failed: the archive could not be written (%s)", archive_error)
+            reason, report = finish_reason(crawler)
+            if report is not None and report.failure is RunFailure.ARCHIVE:
+                logger.error("The crawl failed: the archive could not be written (%s)", report.failure_detail)
                 self.exitcode = EXIT_FAILED
             elif reason is not None and not completed(reason):
                 if reason != UNREACHABLE:  # the spider said which site, and why
@@ -125,9 +126,15 @@ def opened(crawler) -> bool:
     return stats is not None and stats.get_value("start_time") is not None
 
 
-def finish_reason(crawler) -> tuple[str | None, str | None]:
-    """Scrapy's finish reason, and the archive's write error if there was one."""
+def finish_reason(crawler) -> tuple[str | None, RunReport | None]:
+    """The run's finish reason (None: it did not close), and its report
+    (None: the crawl never got as far as making its extensions)."""
     stats = _stats(crawler)
     if stats is None:
         return None, None
-    return stats.get_value("finish_reason"), stats.get_value(ARCHIVE_ERROR)
+    try:
+        report = RunReport.of(crawler)
+    except RuntimeError:
+        return stats.get_value("finish_reason"), None
+    reason = stats.get_value("finish_reason")
+    return (report.finish_reason(reason) if reason is not None else None), report

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta, timezone
 
 from scrapy.utils.misc import build_from_crawler, load_object
 
-from newsarchive.archive import StoryState, archive_for
+from newsarchive.archive import StoryState
+from newsarchive.archive.component import CrawlArchive
 from newsarchive.items import DropReason
 
 #: Drops that will not change by fetching again: later runs skip the story.
@@ -42,7 +43,7 @@ class KnownStories:
     def from_crawler(cls, crawler, recheck: timedelta = timedelta(days=DEFAULT_RECHECK_DAYS)):
         # Opened on first use: the run ledger takes the archive lock first,
         # and refuses a busy archive with its own message.
-        return cls(lambda: archive_for(crawler), recheck)
+        return cls(lambda: CrawlArchive.of(crawler), recheck)
 
     @property
     def store(self):

@@ -17,8 +17,10 @@ import redis
 from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from newsarchive.distributed.scheduler import PARENT, WORK, claim_of
-from newsarchive.distributed.shared import redis_failed, shared_crawl_for
+from newsarchive import request_meta
+from newsarchive.request_meta import PARENT, WORK
+from newsarchive.distributed.scheduler import claim_of
+from newsarchive.distributed.worker import SharedCrawlWorker
 from newsarchive.items import StoryAlias
 
 
@@ -40,13 +42,13 @@ class SharedClaimsMiddleware(BaseSpiderMiddleware):
 
     def passed_on(self, output, work):
         if output is not None and work:
-            shared_crawl_for(self.crawler).works.output(work)
+            SharedCrawlWorker.of(self.crawler).shared.works.output(work)
         return output
 
     def returned(self, work) -> None:
         # Not reached when the callback raised: the work then stays in flight until the worker is idle.
         if work:
-            shared_crawl_for(self.crawler).works.callback_returned(work)
+            SharedCrawlWorker.of(self.crawler).shared.works.callback_returned(work)
 
     def processed(self, output, response):
         if not isinstance(output, Request) or WORK in output.meta:
@@ -58,9 +60,9 @@ class SharedClaimsMiddleware(BaseSpiderMiddleware):
         if not claim.startswith("story:"):
             return output  # pages other than stories are claimed as they are queued
         try:
-            queued, first = shared_crawl_for(self.crawler).scheduler.share(output)
+            queued, first = SharedCrawlWorker.of(self.crawler).shared.scheduler.share(output)
         except redis.RedisError as exc:
-            redis_failed(self.crawler, exc)
+            SharedCrawlWorker.of(self.crawler).redis_failed(exc)
             return None
         if queued:
             return None  # in the shared queue, for whichever worker is free
@@ -71,4 +73,4 @@ class SharedClaimsMiddleware(BaseSpiderMiddleware):
         if first == url or spider.known.knows_url(url, site):
             return None
         stats.inc_value("newsarchive/discovery/variant_urls")
-        return StoryAlias(site=site, story_code=output.meta["story_code"], url=url)
+        return StoryAlias(site=site, story_code=request_meta.story_code(output.meta), url=url)

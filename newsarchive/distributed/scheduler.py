@@ -24,23 +24,25 @@ import redis
 from scrapy import signals
 from scrapy_redis.queue import PriorityQueue
 
+from newsarchive import request_meta
+from newsarchive.request_meta import PARENT, WORK
 from newsarchive.distributed.compat import RFPDupeFilter, Scheduler
-from newsarchive.distributed.shared import REDIS_ERROR, SharedCrawl, redis_failed, shared_crawl_for
+from newsarchive.distributed.shared import SharedCrawl
 from newsarchive.distributed.state import publish_shards
-from newsarchive.pipelines.store import ARCHIVE_ERROR
+from newsarchive.distributed.worker import SharedCrawlWorker
+from newsarchive.items import RunFailure
 
 logger = logging.getLogger(__name__)
 
 #: request.meta keys: the work a request was taken as, and the work that asked for it.
-WORK = "newsarchive_work"
-PARENT = "newsarchive_parent"
+
 
 
 def claim_of(request) -> tuple[str, str]:
     """(claim key, URL): a story by its code, another page by its URL."""
-    code = request.meta.get("story_code")
+    code = request_meta.story_code(request.meta)
     if code:
-        return f"story:{code}", request.meta.get("found_url") or request.url
+        return f"story:{code}", request_meta.found_url(request.meta) or request.url
     return f"url:{request.url}", request.url
 
 
@@ -48,7 +50,7 @@ def ack_key(request) -> str:
     """What the committed results of a request are known by: the site URL a
     story was found by (stored among the story's URLs, or as the dropped
     page's URL), else the request's URL."""
-    return request.meta.get("found_url") or request.url
+    return request_meta.found_url(request.meta) or request.url
 
 
 #: Listing pages, feeds and sitemaps go ahead of story pages of the same
@@ -91,7 +93,8 @@ class SharedScheduler(Scheduler):
         return instance
 
     def open(self, spider):
-        self.shared = shared = shared_crawl_for(self.crawler)
+        self.worker = SharedCrawlWorker.of(self.crawler)
+        self.shared = shared = self.worker.shared
         self.queue_key = shared.queue_key.replace("%", "%%")
         self.queue_cls = f"{SharedQueue.__module__}.{SharedQueue.__qualname__}"
         self.df = RFPDupeFilter(self.server, key=shared.dupefilter_key,
@@ -117,7 +120,7 @@ class SharedScheduler(Scheduler):
             queued = self._enqueue(request)
         except redis.RedisError as exc:
             # Its parent's work stays in flight: it is redone, and asks again.
-            redis_failed(self.crawler, exc)
+            self.worker.redis_failed(exc)
             return False
         if request.meta.get(PARENT):
             self.shared.works.passed(request.meta[PARENT])  # queued in Redis, or refused there
@@ -149,7 +152,7 @@ class SharedScheduler(Scheduler):
         try:
             request = self.queue.pop()
         except redis.RedisError as exc:
-            redis_failed(self.crawler, exc)
+            self.worker.redis_failed(exc)
             return None
         if request is not None:
             self.stats.inc_value("scheduler/dequeued/redis")
@@ -161,7 +164,7 @@ class SharedScheduler(Scheduler):
         try:
             return len(self.queue) > 0
         except redis.RedisError as exc:
-            redis_failed(self.crawler, exc)
+            self.worker.redis_failed(exc)
             return False
 
     def wake(self) -> None:
@@ -180,10 +183,10 @@ class SharedScheduler(Scheduler):
         # and every result is committed; when it was stopped early, what
         # reached the spider is done (its results are committed) and the rest
         # goes back to the queue.
-        committed = not self.stats.get_value(ARCHIVE_ERROR)
+        committed = RunFailure.ARCHIVE not in self.worker.failures
         done = committed and reason == "finished"
         try:
-            if committed and not done and not self.stats.get_value(REDIS_ERROR):
+            if committed and not done and RunFailure.REDIS not in self.worker.failures:
                 self.shared.done_received()
             handed_back = self.shared.leave(done)
         except redis.RedisError as exc:

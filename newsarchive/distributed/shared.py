@@ -31,7 +31,6 @@ import logging
 import os
 import secrets
 import socket
-import weakref
 from typing import NamedTuple
 
 from newsarchive.distributed.works import TakenWork
@@ -184,6 +183,19 @@ def worker_name() -> str:
 class SharedCrawl:
     """One worker's view of a shared crawl."""
 
+    @classmethod
+    def from_crawler(cls, crawler) -> SharedCrawl:
+        """A crawl's view of its shared crawl (the spider must exist): its
+        spider and site, and the settings' Redis, prefix and requeue time."""
+        settings = crawler.settings
+        spider = crawler.spider
+        site = getattr(getattr(spider, "site", None), "name", None) or "-"
+        return cls(
+            redis_server(settings), spider.name, site,
+            prefix=settings.get("NEWSARCHIVE_REDIS_PREFIX"),
+            dead_after=settings.getfloat("NEWSARCHIVE_REDIS_REQUEUE_AFTER"),
+        )
+
     def __init__(self, server, spider_name: str, site: str, prefix: str, dead_after: float,
                  worker: str | None = None):
         self.server = server
@@ -294,29 +306,8 @@ class SharedCrawl:
         return _text(owner).split("\t", 1)[1] if owner else None
 
 
-#: Set in the stats when the shared crawl's Redis failed: the error.
-REDIS_ERROR = "newsarchive/redis/error"
-
-
-def redis_failed(crawler, exc: Exception) -> None:
-    """Redis went away: one line, and the worker stops (exit 1). What it
-    committed stays in its archive; what it took goes back to the queue
-    when Redis is back (its heartbeat stops)."""
-    if crawler.stats.get_value(REDIS_ERROR):
-        return
-    crawler.stats.set_value(REDIS_ERROR, str(exc))
-    logger.error("The shared crawl's Redis failed (%s): this worker stops", exc)
-    if crawler.engine is not None and crawler.engine.running:
-        from scrapy.utils.defer import deferred_from_coro
-
-        deferred_from_coro(crawler.engine.close_spider_async(reason="redis_error"))
-
-
 def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else value
-
-
-_crawls: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def redis_server(settings):
@@ -324,19 +315,3 @@ def redis_server(settings):
 
     return redis.Redis.from_url(settings.get("NEWSARCHIVE_REDIS_URL"), socket_timeout=30, socket_connect_timeout=30,
                                 health_check_interval=30)
-
-
-def shared_crawl_for(crawler) -> SharedCrawl:
-    """The crawl's view of its shared crawl, made on first use (the spider must exist)."""
-    crawl = _crawls.get(crawler)
-    if crawl is None:
-        settings = crawler.settings
-        spider = crawler.spider
-        site = getattr(getattr(spider, "site", None), "name", None) or "-"
-        crawl = SharedCrawl(
-            redis_server(settings), spider.name, site,
-            prefix=settings.get("NEWSARCHIVE_REDIS_PREFIX"),
-            dead_after=settings.getfloat("NEWSARCHIVE_REDIS_REQUEUE_AFTER"),
-        )
-        _crawls[crawler] = crawl
-    return crawl

@@ -30,16 +30,17 @@ import json
 import logging
 import os
 import socket
-import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
 import redis
 
-from newsarchive.archive import StoryState, archive_for
+from newsarchive.archive import StorageError, StoryState
+from newsarchive.archive.component import CrawlArchive
 from newsarchive.archive.queries import ArchiveUnreadable, alias_urls, open_readonly, story_states
 from newsarchive.discovery.known import DEFAULT_RECHECK_DAYS, KnownStories
-from newsarchive.distributed.shared import redis_failed, redis_server, shared_crawl_for
+from newsarchive.distributed.shared import redis_server
+from newsarchive.distributed.worker import SharedCrawlWorker
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +184,7 @@ def publish_shards(crawler) -> dict[str, int]:
             # process's SQLite locks on it when closed (POSIX locks belong to
             # the process): another process could then reset its log, and
             # lose what this worker commits.
-            counts = publish(archive_for(crawler).db.conn, server, prefix, site=site)
+            counts = publish(CrawlArchive.of(crawler).db.conn, server, prefix, site=site)
         else:
             try:
                 conn = open_readonly(path)
@@ -191,7 +192,7 @@ def publish_shards(crawler) -> dict[str, int]:
                 continue
             try:
                 counts = publish(conn, server, prefix, site=site)
-            except sqlite3.Error as exc:
+            except StorageError as exc:
                 logger.warning("Could not read %s (%s): the stories it holds are not published, and may be "
                                "fetched again", path, exc)
                 continue
@@ -262,7 +263,7 @@ class SharedKnownStories(KnownStories):
 
         settings = crawler.settings
         store = SharedStoryStore(redis_server(settings), settings.get("NEWSARCHIVE_REDIS_PREFIX"),
-                                 lambda: archive_for(crawler), on_error=lambda exc: redis_failed(crawler, exc))
+                                 lambda: CrawlArchive.of(crawler), on_error=lambda exc: SharedCrawlWorker.of(crawler).redis_failed(exc))
         known = cls(store, recheck if recheck is not None else timedelta(days=DEFAULT_RECHECK_DAYS))
         known.crawler = crawler
         return known
@@ -272,7 +273,7 @@ class SharedKnownStories(KnownStories):
 
     def met_elsewhere(self, site: str, story_code: str) -> str | None:
         try:
-            return shared_crawl_for(self.crawler).claimed_url(f"story:{story_code}")
+            return SharedCrawlWorker.of(self.crawler).shared.claimed_url(f"story:{story_code}")
         except redis.RedisError as exc:
-            redis_failed(self.crawler, exc)
+            SharedCrawlWorker.of(self.crawler).redis_failed(exc)
             return None

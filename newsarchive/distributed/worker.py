@@ -30,10 +30,10 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
+from newsarchive import request_meta
 from newsarchive import signals as newsarchive_signals
-from newsarchive.distributed.scheduler import WORK
-from newsarchive.distributed.shared import REDIS_ERROR, redis_failed, redis_server, shared_crawl_for
-from newsarchive.pipelines.store import ARCHIVE_ERROR
+from newsarchive.distributed.shared import SharedCrawl, redis_server
+from newsarchive.items import RunFailure
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,15 @@ def check_reachable(settings) -> None:
 
 
 class SharedCrawlWorker:
-    def __init__(self, crawler, idle_close: float, beat_every: float):
+    """The crawl's part in the shared crawl, and the component the other
+    distributed parts (scheduler, middleware, known stories) get the shared
+    crawl from: ``SharedCrawlWorker.of(crawler).shared``."""
+
+    def __init__(self, crawler, shared: SharedCrawl, idle_close: float, beat_every: float):
         self.crawler = crawler
+        self.shared = shared
+        #: What failed in this run (the run stops; see ``newsarchive.signals.run_failed``).
+        self.failures: set[RunFailure] = set()
         self.idle_close = idle_close
         self.beat_every = beat_every
         #: When the last heartbeat was sent (time.monotonic()).
@@ -68,8 +75,9 @@ class SharedCrawlWorker:
         if not settings.get("NEWSARCHIVE_REDIS_URL"):
             raise NotConfigured
         check_reachable(settings)
-        worker = cls(crawler, settings.getfloat("NEWSARCHIVE_REDIS_IDLE_CLOSE"),
+        worker = cls(crawler, SharedCrawl.from_crawler(crawler), settings.getfloat("NEWSARCHIVE_REDIS_IDLE_CLOSE"),
                      beat_every=settings.getfloat("NEWSARCHIVE_REDIS_HEARTBEAT"))
+        crawler.signals.connect(worker.run_failed, signal=newsarchive_signals.run_failed)
         crawler.signals.connect(worker.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(worker.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(worker.spider_closed, signal=signals.spider_closed)
@@ -79,9 +87,26 @@ class SharedCrawlWorker:
         crawler.signals.connect(worker.item_dropped, signal=signals.item_error)
         return worker
 
-    @property
-    def shared(self):
-        return shared_crawl_for(self.crawler)
+    @staticmethod
+    def of(crawler) -> SharedCrawlWorker:
+        """The crawl's worker (after its extensions are made)."""
+        worker = crawler.get_extension(SharedCrawlWorker)
+        if worker is None:
+            raise RuntimeError("distributed mode needs the SharedCrawlWorker extension (see newsarchive.distributed)")
+        return worker
+
+    def run_failed(self, failure: RunFailure, detail: str):
+        self.failures.add(failure)
+
+    def redis_failed(self, exc: Exception) -> None:
+        """Redis went away: one line, and the worker stops (exit 1). What it
+        committed stays in its archive; what it took goes back to the queue
+        when Redis is back (its heartbeat stops)."""
+        if RunFailure.REDIS in self.failures:
+            return
+        self.failures.add(RunFailure.REDIS)
+        logger.error("The shared crawl's Redis failed (%s): this worker stops", exc)
+        self.crawler.signals.send_catch_log(newsarchive_signals.run_failed, failure=RunFailure.REDIS, detail=str(exc))
 
     def _inc(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"newsarchive/redis/{key}", count)
@@ -111,7 +136,7 @@ class SharedCrawlWorker:
                 shared.scheduler.wake()
         except redis.RedisError as exc:
             self.heartbeat.stop()
-            redis_failed(self.crawler, exc)
+            self.redis_failed(exc)
 
     def _late(self, gap: float) -> None:
         """Note how long the reactor kept the heartbeat waiting."""
@@ -128,7 +153,7 @@ class SharedCrawlWorker:
         try:
             self._inc("acknowledged", self.shared.ack(urls))
         except redis.RedisError as exc:  # the work stays in flight: redone later, nothing lost
-            redis_failed(self.crawler, exc)
+            self.redis_failed(exc)
 
     def item_staged(self, item, response, spider):
         # Through every pipeline: staged for the next commit (conservatively, whatever its type).
@@ -139,14 +164,14 @@ class SharedCrawlWorker:
 
     def spider_idle(self, spider):
         self.crawler.signals.send_catch_log(newsarchive_signals.archive_flush_requested)
-        if self.crawler.stats.get_value(ARCHIVE_ERROR) or self.crawler.stats.get_value(REDIS_ERROR):
+        if self.failures:
             return  # the crawl stops; the work goes back to the queue
         shared = self.shared
         try:
             shared.finish_all()
             busy = shared.queued() or shared.in_flight()
         except redis.RedisError as exc:
-            redis_failed(self.crawler, exc)
+            self.redis_failed(exc)
             return
         self.idle = True
         if busy:
@@ -167,4 +192,4 @@ class SharedCrawlWorker:
 def _work_of(response) -> str:
     """The work a response (or an errback's failure) was fetched as."""
     request = getattr(response, "request", None)
-    return request.meta.get(WORK, "") if request is not None else ""
+    return request_meta.work(request.meta) if request is not None else ""

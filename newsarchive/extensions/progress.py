@@ -11,14 +11,16 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from newsarchive.pipelines.store import ARCHIVE_ERROR
+from newsarchive.extensions.run_report import RunReport
+from newsarchive.items import Outcome
 
 logger = logging.getLogger(__name__)
 
 
 class CrawlProgress:
-    def __init__(self, stats, interval: float):
-        self.stats = stats
+    def __init__(self, crawler, interval: float):
+        self.crawler = crawler
+        self.stats = crawler.stats
         self.interval = interval
         self.task = None
         self.site: str | None = None
@@ -26,19 +28,19 @@ class CrawlProgress:
 
     @classmethod
     def from_crawler(cls, crawler):
-        interval = crawler.settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", 60.0)
+        interval = crawler.settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured
-        extension = cls(crawler.stats, interval)
+        extension = cls(crawler, interval)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def counts(self) -> dict:
-        get = self.stats.get_value
-        stored = {outcome: get(f"newsarchive/store/{outcome}", 0) for outcome in ("new", "updated", "unchanged")}
-        dropped = sum(v for k, v in self.stats.get_stats().items() if k.startswith("newsarchive/dropped/"))
-        return {"pages": get("response_received_count", 0), "stored": sum(stored.values()), "dropped": dropped, **stored}
+        counts = RunReport.of(self.crawler).counts
+        stored = {outcome.value: counts.outcomes[outcome] for outcome in Outcome}
+        return {"pages": self.stats.get_value("response_received_count", 0), "stored": counts.stored,
+                "dropped": sum(counts.dropped.values()), **stored}
 
     def line(self) -> str:
         counts = self.counts()
@@ -63,6 +65,5 @@ class CrawlProgress:
     def spider_closed(self, spider, reason):
         if self.task is not None and self.task.running:
             self.task.stop()
-        if self.stats.get_value(ARCHIVE_ERROR):
-            reason = "archive_error"  # Scrapy's reason may say finished; the archive refused a write
+        reason = RunReport.of(self.crawler).finish_reason(reason)  # Scrapy's may say finished after a failure
         logger.info("Summary (%s): %s: %s", reason, self.site or spider.name, self.line())

@@ -56,6 +56,11 @@ class Extracted:
     #: The encoding the body was read with, when it was not the one declared.
     repaired_encoding: str | None = None
 
+    @property
+    def sources(self) -> dict[str, str]:
+        """Each field's source (``none``: no source had it)."""
+        return {field: self.item.field_sources.get(field, "none") for field in FIELDS}
+
 
 def extract(site: Site, fetched: Fetched) -> Extracted | Rejection:
     """The finished article of a fetched page, or why there is none. Never

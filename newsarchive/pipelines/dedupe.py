@@ -12,10 +12,14 @@ import logging
 
 from scrapy.exceptions import DropItem
 
-from newsarchive.archive import archive_for
+from newsarchive.archive.component import CrawlArchive
 from newsarchive.items import ArticleItem
 
 logger = logging.getLogger(__name__)
+
+
+class DuplicateInRun(DropItem):
+    """The story was met before in this run: the URLs of this copy are kept as its aliases."""
 
 
 class DeduplicateStoriesPipeline:
@@ -26,7 +30,7 @@ class DeduplicateStoriesPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(archive_for(crawler), stats=crawler.stats)
+        return cls(CrawlArchive.of(crawler), stats=crawler.stats)
 
     def process_item(self, item):
         if not isinstance(item, ArticleItem):
@@ -38,4 +42,4 @@ class DeduplicateStoriesPipeline:
         self.archive.stage_aliases(*key, [item.url, *(item.aliases or ())])
         if self.stats is not None:
             self.stats.inc_value("newsarchive/dedupe/in_run")
-        raise DropItem(f"Duplicate story {key[0]}/{key[1]} in this run: {item.url}", log_level="INFO")
+        raise DuplicateInRun(f"Duplicate story {key[0]}/{key[1]} in this run: {item.url}", log_level="INFO")

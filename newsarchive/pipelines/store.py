@@ -20,17 +20,14 @@ the exit code say so.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections import Counter
 
 from newsarchive import signals
-from newsarchive.archive import archive_for
-from newsarchive.items import ArticleItem, PageDrop, StoryAlias
+from newsarchive.archive import StorageError
+from newsarchive.archive.component import CrawlArchive
+from newsarchive.items import ArticleItem, Outcome, PageDrop, RunFailure, StoryAlias
 
 logger = logging.getLogger(__name__)
-
-#: Set in the stats when the archive could not be written: the reason's detail.
-ARCHIVE_ERROR = "newsarchive/archive_error"
 
 
 class StoreArchivePipeline:
@@ -55,7 +52,7 @@ class StoreArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(
-            archive_for(crawler),
+            CrawlArchive.of(crawler),
             batch_size=crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE"),
             stats=crawler.stats,
             crawler=crawler,
@@ -81,7 +78,7 @@ class StoreArchivePipeline:
             self.archive.stage_aliases(item.site, item.story_code, [item.url, *(item.aliases or ())])
             self.pending[outcome] += 1
             self.pending_urls += [item.url, *(item.aliases or ())]
-            if outcome == "updated":
+            if outcome is Outcome.UPDATED:
                 logger.info("Story %s/%s changed since it was archived", item.site, item.story_code)
         else:
             return item
@@ -97,7 +94,7 @@ class StoreArchivePipeline:
         self.due = None
         self.flush()
 
-    def flush(self, closing: bool = False) -> None:
+    def flush(self) -> None:
         if self.due is not None:
             if self.due.active():
                 self.due.cancel()
@@ -106,42 +103,39 @@ class StoreArchivePipeline:
             return
         try:
             written = self.archive.flush()
-        except sqlite3.Error as exc:
-            self.fail(exc, closing)
+        except StorageError as exc:
+            self.fail(exc)
             return
         for key, count in self.pending.items():
             self._inc(key, count)
+        outcomes = Counter({outcome: self.pending[outcome] for outcome in Outcome if self.pending[outcome]})
         self.pending.clear()
         committed, self.pending_urls = self.pending_urls, []
-        if committed and self.crawler is not None:
-            self.crawler.signals.send_catch_log(signals.archive_committed, urls=committed)
+        if (committed or outcomes) and self.crawler is not None:
+            self.crawler.signals.send_catch_log(signals.archive_committed, urls=committed, outcomes=outcomes)
         if written:
             self._inc("flushes")
             self._inc("rows_written", written)
             logger.debug("Flushed %d rows to %s", written, self.archive.path)
 
-    def fail(self, exc: sqlite3.Error, closing: bool) -> None:
+    def fail(self, exc: StorageError) -> None:
         self.failed = True
         lost = self.archive.discard_pending()
         detail = f"{type(exc).__name__}: {exc}"
         logger.error(
             "Cannot write the archive %s (%s): the batch of %d rows was rolled back, %d stories of it are not"
             " stored; the crawl stops",
-            self.archive.path, detail, lost, sum(self.pending[k] for k in ("new", "updated", "unchanged")),
+            self.archive.path, detail, lost, sum(self.pending[outcome] for outcome in Outcome),
         )
         self.pending.clear()
         self.pending_urls.clear()
-        if self.stats is not None:
-            self.stats.set_value(ARCHIVE_ERROR, detail)
-        if not closing and self.crawler is not None and self.crawler.engine is not None:
-            from scrapy.utils.defer import deferred_from_coro
-
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
+        if self.crawler is not None:  # the run report stops the crawl
+            self.crawler.signals.send_catch_log(signals.run_failed, failure=RunFailure.ARCHIVE, detail=detail)
 
     def _flush_requested(self) -> None:
         self.flush()
 
     def close_spider(self):
-        self.flush(closing=True)
+        self.flush()
         if not self.failed:
             logger.info("Archive %s is up to date", self.archive.path)

@@ -12,6 +12,7 @@ URL.
 from __future__ import annotations
 
 from newsarchive.discovery.feeds import robots_sitemaps
+from newsarchive import request_meta
 from newsarchive.config import list_setting
 from newsarchive.spiders.site_spider import ARGUMENTS, SiteSpider, _profiles
 
@@ -44,7 +45,7 @@ class NewsSpider(SiteSpider):
             yield from self.parse_robots(response)
         elif self.generic and getattr(response, "text", None) is not None and "<html" in response.text[:2000].lower():
             if self.site.story_code(self.site_url(response.url)):
-                response.meta.setdefault("found_url", self.site_url(response.url))
+                response.meta.setdefault(request_meta.FOUND_URL, self.site_url(response.url))
                 yield from self.parse_article(response)
             else:
                 yield from self.parse_listing(response)

@@ -46,6 +46,8 @@ from newsarchive.discovery.failures import classify, is_network_error, network_e
 from newsarchive.discovery.feeds import FEED, SITEMAP, SITEMAP_INDEX, IndexUnreadable, looks_like_index, read_index
 from newsarchive.discovery.known import DEFAULT_RECHECK_DAYS, Verdict, known_stories
 from newsarchive.discovery.listings import listing_dates, next_page_candidates
+from newsarchive import request_meta
+from newsarchive import signals as newsarchive_signals
 from newsarchive.items import DropReason, PageDrop, StoryAlias
 from newsarchive.extraction import Fetched, Rejection, extract
 from newsarchive.extraction.dates import parse_day
@@ -213,7 +215,7 @@ class SiteSpider(scrapy.Spider):
         self.unanswered: list[str] = []
         for url in self.start_points:
             yield Request(url, callback=self.parse, errback=self.start_failed, dont_filter=True,
-                          meta={"listing_page": 1})
+                          meta={request_meta.LISTING_PAGE: 1})
 
     def start_failed(self, failure):
         """A start point that did not answer. When none of them did, the
@@ -297,7 +299,7 @@ class SiteSpider(scrapy.Spider):
             # Stories are deduplicated by code above; the fingerprint filter
             # would also refuse, on resume, a story fetched but not stored.
             dont_filter=True,
-            meta={"story_code": code, "found_url": site_url},
+            meta=request_meta.story_request_meta(code, site_url),
         )
 
     def parse(self, response):
@@ -305,12 +307,12 @@ class SiteSpider(scrapy.Spider):
         a listing, told apart by URL and content rather than by the content
         type the server claims."""
         if self.site.story_code(self.site_url(response.url)):
-            response.meta.setdefault("found_url", self.site_url(response.url))
+            response.meta.setdefault(request_meta.FOUND_URL, self.site_url(response.url))
             yield from self.parse_article(response)
         elif looks_like_index(response.body):
             yield from self.parse_index(response)
         elif not isinstance(response, TextResponse):
-            self._inc("dropped/not_text")
+            self.crawler.signals.send_catch_log(newsarchive_signals.page_dropped, reason=DropReason.NOT_TEXT)
             self.logger.warning("Skipped %s: not a text page (%s)", response.url, type(response).__name__)
         else:
             yield from self.parse_listing(response)
@@ -354,7 +356,7 @@ class SiteSpider(scrapy.Spider):
             if followed is not None:
                 yield followed
             brought_new = brought_new or self.site.story_code(self.site_url(url)) in self.new_codes
-        page = response.meta.get("listing_page", 1)
+        page = request_meta.listing_page(response.meta)
         next_url = self.next_page_url(response, page)
         if next_url is None:
             return
@@ -373,7 +375,7 @@ class SiteSpider(scrapy.Spider):
             self.logger.info("Stopped at listing page %d of %s: nothing new on it", page, response.url)
 
     def listing_request(self, url: str, page: int) -> Request:
-        return Request(url, callback=self.parse_listing, dont_filter=True, meta={"listing_page": page})
+        return Request(url, callback=self.parse_listing, dont_filter=True, meta={request_meta.LISTING_PAGE: page})
 
     def next_page_url(self, response, page: int) -> str | None:
         for url in next_page_candidates(response, page):
@@ -385,12 +387,12 @@ class SiteSpider(scrapy.Spider):
 
     def drop(self, response_or_request, reason: str, detail: str) -> PageDrop:
         meta = response_or_request.meta
-        url = meta.get("found_url") or self.site_url(response_or_request.url)
-        self._inc(f"dropped/{reason}")
+        url = request_meta.found_url(meta) or self.site_url(response_or_request.url)
+        self.crawler.signals.send_catch_log(newsarchive_signals.page_dropped, reason=reason)
         self.logger.warning("Dropped %s: %s: %s", response_or_request.url, reason, detail)
         return PageDrop(
             site=self.site.name,
-            story_code=meta.get("story_code") or self.site.story_code(url),
+            story_code=request_meta.story_code(meta) or self.site.story_code(url),
             url=url,
             reason=reason,
             detail=detail,
@@ -398,7 +400,7 @@ class SiteSpider(scrapy.Spider):
 
     def parse_article(self, response):
         site_url = self.site_url(response.url)
-        if response.meta.get("redirect_urls") and response.meta.get("story_code") and not self.site.story_code(site_url):
+        if response.meta.get("redirect_urls") and request_meta.story_code(response.meta) and not self.site.story_code(site_url):
             # A story the site now sends elsewhere (its home page, an error page) is gone.
             yield self.drop(response, DropReason.GONE, f"redirected to {response.url}")
             return
@@ -409,16 +411,16 @@ class SiteSpider(scrapy.Spider):
         if extracted.repaired_encoding:
             self.logger.info("Read %s as %s: its declared encoding does not fit its bytes",
                              response.url, extracted.repaired_encoding)
-        for key, count in extracted.counts.items():
-            self._inc(key, count)
+        self.crawler.signals.send_catch_log(newsarchive_signals.page_extracted, field_sources=extracted.sources,
+                                            counts=extracted.counts)
         item = extracted.item
-        capture = response.meta.get("capture")
+        capture = request_meta.capture(response.meta)
         item.fetched_at = capture.date if capture else utc_now()
         if capture:
             item.capture_file, item.capture_offset = capture.file, capture.offset
         # The first redirect URL is our own normalized request for found_url.
         redirects = response.meta.get("redirect_urls", ())[1:]
-        reached_by = [response.meta.get("found_url"), *map(self.site_url, redirects), site_url]
+        reached_by = [request_meta.found_url(response.meta), *map(self.site_url, redirects), site_url]
         item.aliases = [u for u in dict.fromkeys(reached_by) if u and u != item.url]
         self.met.setdefault(item.story_code, item.url)
         # The stories it links to first: once the item is stored, all that

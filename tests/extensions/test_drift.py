@@ -1,20 +1,29 @@
-"""The drift report from a crawl's stats: fallbacks for fields the site has
+"""The drift report from a run's counts: fallbacks for fields the site has
 rules for, and unusable pages, past the thresholds."""
 
-from newsarchive.extensions.drift import drift_report
+from collections import Counter
+
+from newsarchive.extensions.drift import DriftThresholds
+from newsarchive.extensions.drift import drift_report as report_of
+from newsarchive.extensions.run_counts import RunCounts
 
 RULES = frozenset({"title", "body", "published"})
 
 
-def stats(stories: int, **sources) -> dict:
-    """Stats of a crawl of ``stories`` stories; ``field=(source, count)``
-    sends that many stories' field to a source other than the site's."""
-    counted = {"newsarchive/fields/story_code/url": stories}
+def drift_report(counts, rule_fields, fallback_share=0.2, dropped_share=0.1, min_stories=3):
+    """The report with these thresholds (the settings' defaults unless given)."""
+    return report_of(counts, rule_fields, DriftThresholds(fallback_share, dropped_share, min_stories))
+
+
+def stats(stories: int, dropped=(), **sources) -> RunCounts:
+    """Counts of a run of ``stories`` stories; ``field=(source, count)``
+    sends that many stories' field to a source other than the site's;
+    ``dropped``: (reason, pages) pairs."""
+    counted = RunCounts(dropped=Counter(dict(dropped)))
+    counted.sources["story_code"] = Counter(url=stories)
     for field in ("title", "body", "published"):
         other, count = sources.get(field, ("json_ld", 0))
-        counted[f"newsarchive/fields/{field}/site"] = stories - count
-        if count:
-            counted[f"newsarchive/fields/{field}/{other}"] = count
+        counted.sources[field] = Counter({"site": stories - count, **({other: count} if count else {})})
     return counted
 
 
@@ -32,9 +41,9 @@ def test_a_redesign_alarms_for_each_field_that_needed_a_fallback():
 
 
 def test_unusable_pages_past_the_share_alarm_but_network_faults_do_not():
-    parse_drops = {**stats(20), "newsarchive/dropped/no_body": 5}
+    parse_drops = stats(20, dropped=[("no_body", 5)])
     assert drift_report(parse_drops, RULES)["drifted"]
-    network = {**stats(20), "newsarchive/dropped/gone": 5, "newsarchive/dropped/http_500": 5}
+    network = stats(20, dropped=[("gone", 5), ("http_500", 5)])
     report = drift_report(network, RULES)
     assert not report["drifted"] and report["dropped"] == {"gone": 0.1667, "http_500": 0.1667}
 
