@@ -37,7 +37,7 @@ counts = reparse(archive, sys.argv[2], workers=int(sys.argv[3]))
 seconds = time.perf_counter() - began
 archive.close()
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "captures": counts["captures"], "stored": counts["new"], "workers_kib": workers}))
+print(json.dumps({"seconds": seconds, "captures": counts.captures, "stored": counts.stored, "workers_kib": workers}))
 """
 
 

@@ -68,8 +68,8 @@ def main() -> None:
         counts = reparse(archive, mirror_db.parent / "warc")
         seconds = time.perf_counter() - started
         archive.close()
-        captures = counts["captures"]
-        print(f"reparse:  {captures} captures ({counts['stories']} stories, {counts['new']} stored) "
+        captures = counts.captures
+        print(f"reparse:  {captures} captures ({counts.stories} stories, {counts.stored} stored) "
               f"in {seconds:.2f}s = {seconds / captures * 1000:.2f}s per 1,000 captures")
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -27,9 +26,10 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
-from newsarchive.archive import Archive, ArchiveBusy
+from newsarchive.archive import Archive, ArchiveBusy, StorageError
 from newsarchive.archive import queries
-from newsarchive.settings import NEWSARCHIVE_DB
+from newsarchive.items import Outcome
+from newsarchive.settings import NEWSARCHIVE_DB, NEWSARCHIVE_REDIS_PREFIX
 from newsarchive.sites import Profiles
 from newsarchive.sites.profiles import ProfileError
 
@@ -125,7 +125,7 @@ def search_command(db_path: Path, query: str, site, since, limit: int, as_json: 
     conn = connect(db_path)
     try:
         found = queries.search(conn, query, site=site, since=since, limit=limit)
-    except sqlite3.OperationalError as exc:  # FTS5 reports a bad query so
+    except queries.BadSearch as exc:
         raise click.UsageError(f"{query!r} is not a search FTS5 understands ({exc}). {FTS5_SYNTAX}") from None
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
@@ -325,18 +325,18 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
         )
     except KeyError as unknown:
         raise click.ClickException(str(unknown.args[0])) from None
-    except sqlite3.Error as exc:  # a full disk, an I/O error: the batch in flight was rolled back
+    except StorageError as exc:  # a full disk, an I/O error: the batch in flight was rolled back
         archive.discard_pending()
         raise click.ClickException(f"writing {db_path} failed ({exc}): it keeps the batches stored before") from None
     finally:
         archive.close()
-    rejected = {k.split("/", 1)[1]: v for k, v in counts.items() if k.startswith("rejected/")}
+    rejected, outcomes = counts.rejected, counts.outcomes
     click.echo(
-        f"stored {counts['stored']} of {counts['stories']} stories from {counts['captures']} captures: "
-        f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged"
+        f"stored {counts.stored} of {counts.stories} stories from {counts.captures} captures: "
+        f"{outcomes[Outcome.NEW]} new, {outcomes[Outcome.UPDATED]} updated, {outcomes[Outcome.UNCHANGED]} unchanged"
         + (f"; rejected {sum(rejected.values())} ({', '.join(f'{n} {r}' for r, n in sorted(rejected.items()))})"
            if rejected else "")
-        + (f"; {counts['truncated_files']} file(s) cut short, read up to the cut" if counts["truncated_files"] else "")
+        + (f"; {counts.truncated_files} file(s) cut short, read up to the cut" if counts.truncated_files else "")
     )
 
 
@@ -347,7 +347,8 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
 @click.option("--redis", "redis_url", metavar="URL",
               help="Then publish INTO's story state to this Redis (redis://host:port/db), so that the next "
                    "distributed crawl skips archived stories.")
-@click.option("--redis-prefix", default="newsarchive", show_default=True, help="The first part of every Redis key.")
+@click.option("--redis-prefix", default=NEWSARCHIVE_REDIS_PREFIX, show_default=True,
+              help="The first part of every Redis key.")
 def merge_command(shards: tuple[Path, ...], into: Path, redis_url: str | None, redis_prefix: str):
     """Merge archives (shards from separate crawls or machines) into one.
 
@@ -377,7 +378,7 @@ def merge_command(shards: tuple[Path, ...], into: Path, redis_url: str | None, r
         for shard in shards:
             try:
                 counts = merge(target, shard)
-            except sqlite3.Error as exc:  # a full disk, an I/O error: the batch in flight was rolled back
+            except StorageError as exc:  # a full disk, an I/O error: the batch in flight was rolled back
                 target.discard_pending()
                 raise click.ClickException(
                     f"merging {shard} failed ({exc}): {into} keeps what was merged before it") from None

@@ -21,6 +21,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from newsarchive import settings as defaults
 from newsarchive.archive import ARTICLE_COLUMNS, Archive
 from newsarchive.archive.queries import _has, decoded, open_readonly
 from newsarchive.archive.schema import ALIASES, ARTICLES, DROPPED, REVISIONS, RUNS
@@ -38,7 +39,7 @@ def versions(story: dict[str, Any], revisions: list[dict[str, Any]]) -> list[tup
     return found[::-1]
 
 
-def merge(target: Archive, shard: str | Path, batch_size: int = 1000) -> Counter:
+def merge(target: Archive, shard: str | Path, batch_size: int = defaults.NEWSARCHIVE_BATCH_SIZE) -> Counter:
     """Merge one shard into ``target``; return counts of what was staged
     and skipped (see the module's docstring)."""
     conn = open_readonly(shard)

@@ -66,6 +66,21 @@ def _has(conn: sqlite3.Connection, table: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone() is not None
 
 
+def with_named_rows(function):
+    """``function(conn)`` made to run on a connection of someone else's
+    (Datasette's) with rows read by column name, the connection left as it was."""
+
+    def run(conn: sqlite3.Connection):
+        factory = conn.row_factory
+        conn.row_factory = sqlite3.Row
+        try:
+            return function(conn)
+        finally:
+            conn.row_factory = factory
+
+    return run
+
+
 def decoded(row: sqlite3.Row) -> dict[str, Any]:
     return {key: decode_column(key, row[key]) for key in row.keys()}
 
@@ -127,9 +142,22 @@ FEW_FILTERED = 200
 MANY_FILTERED = 50_000
 
 
+class BadSearch(ValueError):
+    """A search FTS5 cannot read (a stray quote, an operator with nothing after it)."""
+
+
 def search(
     conn: sqlite3.Connection, query: str, site: str | None = None, since: str | None = None, limit: int = 20
 ) -> list[dict[str, Any]]:
+    """:func:`_search`; raises :class:`BadSearch` for a query FTS5 does not understand."""
+    try:
+        return _search(conn, query, site, since, limit)
+    except sqlite3.OperationalError as exc:  # FTS5 reports a bad query so
+        raise BadSearch(str(exc)) from None
+
+
+def _search(conn: sqlite3.Connection, query: str, site: str | None, since: str | None,
+            limit: int) -> list[dict[str, Any]]:
     """Stories matching an FTS5 query, best first, with a snippet.
 
     A site or date filter is applied without reading the rows of matches it

@@ -133,17 +133,17 @@ class WarcCaptureMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("NEWSARCHIVE_WARC_ENABLED", True):
+        if not settings.getbool("NEWSARCHIVE_WARC_ENABLED"):
             raise NotConfigured
-        folder = settings.get("NEWSARCHIVE_WARC_DIR") or Path(settings.get("NEWSARCHIVE_DB") or "archive.db").parent / "warc"
+        folder = settings.get("NEWSARCHIVE_WARC_DIR") or Path(settings.get("NEWSARCHIVE_DB")).parent / "warc"
         spider = crawler.spidercls
         middleware = cls(
             Path(folder),
             spider_name=spider.name,
-            max_size=settings.getint("NEWSARCHIVE_WARC_MAX_SIZE", 1_000_000_000),
+            max_size=settings.getint("NEWSARCHIVE_WARC_MAX_SIZE"),
             run_info={"spider": spider.name, "site": getattr(getattr(spider, "site", None), "name", "")},
             stats=crawler.stats,
-            gzip_level=settings.getint("NEWSARCHIVE_WARC_GZIP_LEVEL", 1),
+            gzip_level=settings.getint("NEWSARCHIVE_WARC_GZIP_LEVEL"),
         )
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)

@@ -51,7 +51,7 @@ def check_settings(settings) -> None:
     if replay:
         check_replay_source(replay)  # before the archive is opened: a refused crawl leaves no file
     warc_dir = settings.get("NEWSARCHIVE_WARC_DIR")
-    if warc_dir and settings.getbool("NEWSARCHIVE_WARC_ENABLED", True) and Path(warc_dir).exists() \
+    if warc_dir and settings.getbool("NEWSARCHIVE_WARC_ENABLED") and Path(warc_dir).exists() \
             and not Path(warc_dir).is_dir():
         raise BadSetting(f"NEWSARCHIVE_WARC_DIR: {warc_dir} is a file, not a folder for WARC files")
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+from newsarchive import settings as defaults
 from newsarchive import signals
 from newsarchive.archive import StorageError
 from newsarchive.archive.component import CrawlArchive
@@ -31,7 +32,8 @@ logger = logging.getLogger(__name__)
 
 
 class StoreArchivePipeline:
-    def __init__(self, archive, batch_size: int = 1000, stats=None, crawler=None, batch_seconds: float = 0.0):
+    def __init__(self, archive, batch_size: int = defaults.NEWSARCHIVE_BATCH_SIZE, stats=None, crawler=None,
+                 batch_seconds: float = 0.0):
         self.archive = archive
         self.batch_size = max(1, batch_size)
         #: 0, outside a crawl (no reactor to time it): no timer. A crawl's setting is at least 0.1.

@@ -44,7 +44,7 @@ class RetryAfterMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        max_wait = crawler.settings.getfloat("NEWSARCHIVE_RETRY_AFTER_MAX", 300.0)
+        max_wait = crawler.settings.getfloat("NEWSARCHIVE_RETRY_AFTER_MAX")
         if max_wait <= 0:
             raise NotConfigured
         return cls(crawler, max_wait)

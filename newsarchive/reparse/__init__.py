@@ -17,11 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsarchive.archive import Archive
-from newsarchive.reparse.captures import ReparseStore, StoryCapture, story_captures
+from newsarchive import settings as defaults
+from newsarchive.archive.scratch import NewestCaptures
+from newsarchive.items import Outcome
+from newsarchive.reparse.captures import ReparseCounts, StoryCapture, story_captures
 from newsarchive.reparse.parsing import default_workers, parsed
 from newsarchive.sites import PACKAGE, Profiles
 
-__all__ = ["ProgressPrinter", "StoryCapture", "default_workers", "reparse"]
+__all__ = ["ProgressPrinter", "ReparseCounts", "StoryCapture", "default_workers", "reparse"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +34,14 @@ def reparse(
     warc_dir: str | Path,
     site: str | None = None,
     since: str | None = None,
-    batch_size: int = 1000,
-    progress: Callable[[int, int | None, Counter], None] | None = None,
+    batch_size: int = defaults.NEWSARCHIVE_BATCH_SIZE,
+    progress: Callable[[int, int | None, ReparseCounts], None] | None = None,
     workers: int = 1,
     profiles: Profiles = PACKAGE,
-) -> Counter:
+) -> ReparseCounts:
     """Parse the newest capture of every story again into ``archive``;
-    return counts of what happened: ``stories`` found, of which ``stored``
-    (``new``, ``updated``, ``unchanged``, committed) and ``rejected/<reason>``.
+    return what happened (:class:`ReparseCounts`): stories found, stored
+    by outcome once committed, rejected by reason.
 
     Captures are parsed as the WARC files are read, in ``workers`` parser
     processes; a story's parse is kept while its capture is the newest seen
@@ -48,43 +51,36 @@ def reparse(
     """
     if site is not None:
         profiles[site]  # a clear error for an unknown site
-    counts: Counter = Counter()
-    store = ReparseStore()
+    counts = ReparseCounts()
+    store = NewestCaptures()
     try:
         newest = (story for story in story_captures(warc_dir, profiles, site, since, counts) if store.claim(story))
         for done, (story, result) in enumerate(parsed(newest, workers, profiles), 1):
             store.keep(story, result)
             if progress is not None:
                 progress(done, None, counts)
-        total = len(store)
+        total = counts.stories = len(store)
         # Outcomes count once their batch is committed: no line claims a story the archive does not hold.
         staged: Counter = Counter()
         for done, result in enumerate(store.parses(), 1):
             if isinstance(result, str):
-                counts[f"rejected/{result}"] += 1
+                counts.rejected[result] += 1
             else:
                 staged[archive.stage_article(result)] += 1
                 archive.stage_aliases(result.site, result.story_code, [result.url, *result.aliases])
                 if archive.largest_pending_batch >= batch_size:
                     archive.flush()
-                    counts.update(staged)
+                    counts.outcomes.update(staged)
                     staged.clear()
             if progress is not None and done < total:
                 progress(done, total, counts)
         archive.flush()
-        counts.update(staged)
+        counts.outcomes.update(staged)
         if progress is not None and total:
             progress(total, total, counts)
     finally:
         store.close()
-    counts["stories"] = total
-    counts["stored"] = stored(counts)
     return counts
-
-
-def stored(counts: Counter) -> int:
-    """Stories stored so far: a rejected one is found, never stored."""
-    return counts["new"] + counts["updated"] + counts["unchanged"]
 
 
 class ProgressPrinter:
@@ -97,7 +93,7 @@ class ProgressPrinter:
         self.started = self.last = time.monotonic()
         self.phase_total: int | None = None
 
-    def __call__(self, done: int, total: int | None, counts: Counter) -> None:
+    def __call__(self, done: int, total: int | None, counts: ReparseCounts) -> None:
         now = time.monotonic()
         if total != self.phase_total:  # storing begins
             self.phase_total, self.started = total, now
@@ -108,9 +104,10 @@ class ProgressPrinter:
         if total is None:
             self.write(f"parsed {done} captures ({rate:.0f}/s)")
             return
-        rejected = sum(count for key, count in counts.items() if key.startswith("rejected/"))
+        rejected = sum(counts.rejected.values())
+        outcomes = counts.outcomes
         self.write(
-            f"stored {stored(counts)} of {done}/{total} stories ({rate:.0f}/s): "
-            f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged"
+            f"stored {counts.stored} of {done}/{total} stories ({rate:.0f}/s): "
+            f"{outcomes[Outcome.NEW]} new, {outcomes[Outcome.UPDATED]} updated, {outcomes[Outcome.UNCHANGED]} unchanged"
             + (f", {rejected} rejected" if rejected else "")
         )

@@ -6,7 +6,6 @@ URLs shown decoded. ``newsarchive serve`` registers it.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from urllib.parse import quote, unquote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -50,21 +49,7 @@ def local_time(published: str | None, site: str) -> str | None:
     return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
 
 
-def _rows(function):
-    """Run a query function on Datasette's connection with named rows."""
-
-    def run(conn: sqlite3.Connection):
-        factory = conn.row_factory
-        conn.row_factory = sqlite3.Row
-        try:
-            return function(conn)
-        finally:
-            conn.row_factory = factory
-
-    return run
-
-
-def _story_context(conn: sqlite3.Connection, site: str, story_code: str) -> dict | None:
+def _story_context(conn, site: str, story_code: str) -> dict | None:
     found = queries.show(conn, story_code, site=site)
     if not found:
         return None
@@ -92,7 +77,7 @@ def _story_context(conn: sqlite3.Connection, site: str, story_code: str) -> dict
 async def story_page(datasette, request):
     site, story_code = request.url_vars["site"], request.url_vars["story_code"]
     db = datasette.get_database()
-    context = await db.execute_fn(_rows(lambda conn: _story_context(conn, site, story_code)))
+    context = await db.execute_fn(queries.with_named_rows(lambda conn: _story_context(conn, site, story_code)))
     if context is None:
         raise NotFound(f"no story {story_code} on {site}")
     raw = f"/{db.name}/articles.json?" + urlencode({"site": site, "story_code": story_code, "_shape": "array"})
@@ -102,7 +87,7 @@ async def story_page(datasette, request):
 
 async def edited_page(datasette, request):
     db = datasette.get_database()
-    rows = await db.execute_fn(_rows(lambda conn: queries.recently_edited(conn, limit=200)))
+    rows = await db.execute_fn(queries.with_named_rows(lambda conn: queries.recently_edited(conn, limit=200)))
     for row in rows:
         row["href"] = story_path(row["site"], row["story_code"])
         row["dir"] = text_direction(row["language"])
@@ -112,7 +97,7 @@ async def edited_page(datasette, request):
 
 async def front_page(datasette, request):
     db = datasette.get_database()
-    sites = await db.execute_fn(_rows(queries.front_page))
+    sites = await db.execute_fn(queries.with_named_rows(queries.front_page))
     for entry in sites:
         newest = entry["newest"]
         if newest:

@@ -19,7 +19,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsarchive.capture.reader import iter_captures, warc_files
 from newsarchive.cli import cli
-from newsarchive.reparse.captures import ReparseStore, StoryCapture
+from newsarchive.archive.scratch import NewestCaptures
+from newsarchive.reparse.captures import StoryCapture
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import FIXTURES, CrawlResult, run_crawl
 from tests.helpers import stored_rows
@@ -97,7 +98,7 @@ def test_reparse_in_parser_processes_stores_what_one_process_stores_in_the_same_
 
 
 def test_a_storys_newest_capture_is_the_one_parsed(tmp_path):
-    store = ReparseStore()
+    store = NewestCaptures()
     try:
         older = StoryCapture("s", "1", "https://s/1", "a.warc.gz", 10, "2024-05-01T00:00:00Z")
         newer = StoryCapture("s", "1", "https://s/1", "b.warc.gz", 20, "2024-05-02T00:00:00Z")
