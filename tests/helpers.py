@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from collections import Counter
 
 from newsarchive.archive import queries
 from newsarchive.archive.schema import ARTICLE_COLUMNS, JSON_FIELDS
+from newsarchive.replay.expected import CRAWL_FIELDS
+from newsarchive.sites.engine import FIELDS
 
 JSON_COLUMNS = tuple(c for c in JSON_FIELDS if c in ARTICLE_COLUMNS)
 #: A fixture story whose text the scheduled-runs tests edit between runs.
@@ -72,3 +75,37 @@ def newsarchive(cwd, *args: str) -> subprocess.CompletedProcess:
     """The ``newsarchive`` command, run in ``cwd`` as a user runs it."""
     return subprocess.run([sys.executable, "-m", "newsarchive.cli", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=180)
+
+
+UTC_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+CHROME = re.compile(r"^(Story Code\s*:|Comment$|Featured Stories$|Related News$)", re.I)
+
+
+def assert_whole_clean_story(site, where: str, url: str, item: dict) -> None:
+    """What any expected item must be, whatever its page said (also applied
+    to the outlet that docs/adding-an-outlet.md builds)."""
+    columns = set(ARTICLE_COLUMNS) - set(CRAWL_FIELDS)
+    assert set(item) == columns, f"{where}: fields {sorted(set(item) ^ columns)}"
+    assert item["site"] == site.name and item["story_code"], where
+    if site.url_forms and not site.parser.story_code_from_page:
+        assert item["story_code"] == site.story_code(url), where
+    assert item["url"].startswith(("https://", "http://")), where
+    title = item["title"]
+    assert title and "<" not in title and title == title.strip(), where
+    assert not any(title.endswith(suffix) for suffix in site.title_suffixes), f"{where}: {title!r}"
+    paragraphs = item["body"].split("\n\n")
+    assert item["body"].strip() and all(p.strip() for p in paragraphs), where
+    assert not [p for p in paragraphs if CHROME.match(p.strip())], f"{where}: page chrome in the body"
+    assert all(a != b for a, b in zip(paragraphs, paragraphs[1:])), f"{where}: a paragraph doubled"
+    if item["published"] is not None:
+        assert UTC_ISO.match(item["published"]), f"{where}: {item['published']!r}"
+        assert item["published_raw"] and item["published_tz_source"] in ("page", "site default"), where
+    else:
+        assert item["published_tz_source"] is None, where
+    if site.editions != ("",):
+        assert item["language"] in site.editions, where
+    sources = item["field_sources"]
+    assert set(sources) <= set(FIELDS), f"{where}: {sorted(set(sources) - set(FIELDS))}"
+    for field in FIELDS:
+        if item[field] not in (None, "", []):
+            assert sources.get(field) not in (None, "", "none"), f"{where}: no source for {field}"

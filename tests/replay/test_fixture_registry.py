@@ -11,16 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.archive.schema import ARTICLE_COLUMNS
-from newsarchive.replay.expected import CRAWL_FIELDS
 from newsarchive.replay.pages import SavedSite
 from newsarchive.sites import PACKAGE
-from newsarchive.sites.engine import FIELDS, SITE
+from newsarchive.sites.engine import SITE
 from tests.conftest import ROOT
+from tests.helpers import assert_whole_clean_story
 
 FOLDERS = sorted(path.parent for path in (ROOT / "fixtures").glob("*/pages.json"))
-UTC_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-CHROME = re.compile(r"^(Story Code\s*:|Comment$|Featured Stories$|Related News$)", re.I)
 #: Of a site's own fixtures (the folder named after it), at least this share
 #: of stories takes each watched field from the site's rules: the rest are
 #: the pages kept on purpose to test the fallbacks.
@@ -47,35 +44,10 @@ def test_every_profile_has_fixtures_of_its_own(name):
 @pytest.mark.parametrize("folder", FOLDERS, ids=[folder.name for folder in FOLDERS])
 def test_every_expected_item_is_a_whole_clean_story(folder):
     site = PACKAGE.resolve(SavedSite(folder).site)
-    columns = set(ARTICLE_COLUMNS) - set(CRAWL_FIELDS)
     items = stories(folder)
     assert items, f"{folder.name} holds no expected story"
     for url, item in items:
-        where = f"{folder.name}: {url}"
-        assert set(item) == columns, f"{where}: fields {sorted(set(item) ^ columns)}"
-        assert item["site"] == site.name and item["story_code"], where
-        if site.url_forms and not site.parser.story_code_from_page:
-            assert item["story_code"] == site.story_code(url), where
-        assert item["url"].startswith(("https://", "http://")), where
-        title = item["title"]
-        assert title and "<" not in title and title == title.strip(), where
-        assert not any(title.endswith(suffix) for suffix in site.title_suffixes), f"{where}: {title!r}"
-        paragraphs = item["body"].split("\n\n")
-        assert item["body"].strip() and all(p.strip() for p in paragraphs), where
-        assert not [p for p in paragraphs if CHROME.match(p.strip())], f"{where}: page chrome in the body"
-        assert all(a != b for a, b in zip(paragraphs, paragraphs[1:])), f"{where}: a paragraph doubled"
-        if item["published"] is not None:
-            assert UTC_ISO.match(item["published"]), f"{where}: {item['published']!r}"
-            assert item["published_raw"] and item["published_tz_source"] in ("page", "site default"), where
-        else:
-            assert item["published_tz_source"] is None, where
-        if site.editions != ("",):
-            assert item["language"] in site.editions, where
-        sources = item["field_sources"]
-        assert set(sources) <= set(FIELDS), f"{where}: {sorted(set(sources) - set(FIELDS))}"
-        for field in FIELDS:
-            if item[field] not in (None, "", []):
-                assert sources.get(field) not in (None, "", "none"), f"{where}: no source for {field}"
+        assert_whole_clean_story(site, f"{folder.name}: {url}", url, item)
 
 
 @pytest.mark.parametrize("name", sorted(PACKAGE))
