@@ -80,15 +80,15 @@ class RunReport:
         self.counts.dropped[reason] += 1
         self.stats.inc_value(f"newsarchive/dropped/{reason}")
 
+    # The pipelines write their own counters (newsarchive/dedupe/in_run, newsarchive/store/<outcome>).
+
     def item_dropped(self, item, response, exception, spider=None):
         if isinstance(exception, DuplicateInRun):
             self.counts.duplicates += 1
-            self.stats.inc_value("newsarchive/dedupe/in_run")
 
     def committed(self, urls, outcomes: Counter):
         for outcome, count in outcomes.items():
             self.counts.outcomes[Outcome(outcome)] += count
-            self.stats.inc_value(f"newsarchive/store/{outcome}", count)
 
     def failed(self, failure: RunFailure, detail: str):
         """The run cannot do its work: it stops, with that reason (the first failure is the run's)."""

@@ -172,3 +172,19 @@ def test_queue_of_a_killed_job_is_started_afresh(tmp_path):
     assert "was killed: its request queue cannot be trusted" in result.log
     assert not stale.exists() and not (jobdir / "newsarchive.running").exists()
     assert query(tmp_path / "archive.db", "SELECT count(*) FROM articles") == [(13,)]
+
+
+def test_the_stats_count_each_story_once_as_the_ledger_does(server, tmp_path):
+    db = tmp_path / "archive.db"
+    assert run_crawl(db, start_urls(server), "lang=en,ur").returncode == 0
+    page = server.saved.lookup(EDITED_URL)
+    server.replace(EDITED_URL, page.body().replace(OLD_SENTENCE.encode(), NEW_SENTENCE.encode()))
+    assert run_crawl(db, start_urls(server), "lang=en,ur", "recheck_days=100000").returncode == 0
+    for new, updated, unchanged, stats in query(db, "SELECT items_new, items_updated, items_unchanged, stats FROM runs"):
+        stats = json.loads(stats)
+        counted = tuple(stats.get(f"newsarchive/store/{outcome}", 0) for outcome in ("new", "updated", "unchanged"))
+        assert counted == (new, updated, unchanged)
+        fields = sum(count for key, count in stats.items() if key.startswith("newsarchive/fields/story_code/"))
+        assert fields == new + updated + unchanged + stats.get("newsarchive/dedupe/in_run", 0)
+    (stored,) = query(db, "SELECT count(*) FROM articles")[0]
+    assert query(db, "SELECT items_new FROM runs WHERE id = 1") == [(stored,)]
