@@ -13,6 +13,7 @@ from __future__ import annotations
 from scrapy import signals
 
 from newsarchive.archive import Archive
+from newsarchive.components import crawl_component
 
 
 class CrawlArchive:
@@ -32,7 +33,4 @@ class CrawlArchive:
     @staticmethod
     def of(crawler) -> Archive:
         """The crawl's archive (after its extensions are made)."""
-        component = crawler.get_extension(CrawlArchive)
-        if component is None:
-            raise RuntimeError("the crawl has no archive: EXTENSIONS must keep newsarchive.archive.component")
-        return component.archive
+        return crawl_component(crawler, CrawlArchive).archive

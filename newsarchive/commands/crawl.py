@@ -132,9 +132,9 @@ def finish_reason(crawler) -> tuple[str | None, RunReport | None]:
     stats = _stats(crawler)
     if stats is None:
         return None, None
+    reason = stats.get_value("finish_reason")
     try:
         report = RunReport.of(crawler)
     except RuntimeError:
-        return stats.get_value("finish_reason"), None
-    reason = stats.get_value("finish_reason")
+        return reason, None
     return (report.finish_reason(reason) if reason is not None else None), report

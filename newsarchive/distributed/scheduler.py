@@ -34,9 +34,6 @@ from newsarchive.items import RunFailure
 
 logger = logging.getLogger(__name__)
 
-#: request.meta keys: the work a request was taken as, and the work that asked for it.
-
-
 
 def claim_of(request) -> tuple[str, str]:
     """(claim key, URL): a story by its code, another page by its URL."""

@@ -263,7 +263,8 @@ class SharedKnownStories(KnownStories):
 
         settings = crawler.settings
         store = SharedStoryStore(redis_server(settings), settings.get("NEWSARCHIVE_REDIS_PREFIX"),
-                                 lambda: CrawlArchive.of(crawler), on_error=lambda exc: SharedCrawlWorker.of(crawler).redis_failed(exc))
+                                 lambda: CrawlArchive.of(crawler),
+                                 on_error=lambda exc: SharedCrawlWorker.of(crawler).redis_failed(exc))
         known = cls(store, recheck if recheck is not None else timedelta(days=DEFAULT_RECHECK_DAYS))
         known.crawler = crawler
         return known

@@ -32,6 +32,7 @@ from twisted.internet import task
 
 from newsarchive import request_meta
 from newsarchive import signals as newsarchive_signals
+from newsarchive.components import crawl_component
 from newsarchive.distributed.shared import SharedCrawl, redis_server
 from newsarchive.items import RunFailure
 
@@ -90,10 +91,7 @@ class SharedCrawlWorker:
     @staticmethod
     def of(crawler) -> SharedCrawlWorker:
         """The crawl's worker (after its extensions are made)."""
-        worker = crawler.get_extension(SharedCrawlWorker)
-        if worker is None:
-            raise RuntimeError("distributed mode needs the SharedCrawlWorker extension (see newsarchive.distributed)")
-        return worker
+        return crawl_component(crawler, SharedCrawlWorker)
 
     def run_failed(self, failure: RunFailure, detail: str):
         self.failures.add(failure)

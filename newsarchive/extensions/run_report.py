@@ -21,6 +21,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from newsarchive import signals as newsarchive_signals
+from newsarchive.components import crawl_component
 from newsarchive.extensions.drift import DriftThresholds, drift_report
 from newsarchive.extensions.run_counts import RunCounts
 from newsarchive.items import Outcome, RunFailure
@@ -63,10 +64,7 @@ class RunReport:
     @staticmethod
     def of(crawler) -> RunReport:
         """The crawl's report (after its extensions are made)."""
-        report = crawler.get_extension(RunReport)
-        if report is None:
-            raise RuntimeError("the crawl has no RunReport: EXTENSIONS must keep newsarchive.extensions.run_report")
-        return report
+        return crawl_component(crawler, RunReport)
 
     # -- what happened ----------------------------------------------------------
 

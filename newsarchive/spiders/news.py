@@ -14,7 +14,8 @@ from __future__ import annotations
 from newsarchive.discovery.feeds import robots_sitemaps
 from newsarchive import request_meta
 from newsarchive.config import list_setting
-from newsarchive.spiders.site_spider import ARGUMENTS, SiteSpider, _profiles
+from newsarchive.sites import PACKAGE
+from newsarchive.spiders.site_spider import ARGUMENTS, SiteSpider
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "text/xml", "application/xml")
 
@@ -27,7 +28,7 @@ class NewsSpider(SiteSpider):
         given = list_setting(start_urls)
         if not (site or given):
             raise ValueError("news needs -a site=URL (or a profile's name) or -a start_urls=URL,URL")
-        profiles = _profiles(profiles)
+        profiles = profiles or PACKAGE
         self.site = profiles.resolve(site or given[0])
         super().__init__(start_urls, *args, profiles=profiles, **kwargs)
         if site:

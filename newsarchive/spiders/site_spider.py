@@ -67,14 +67,6 @@ UNREACHABLE = "unreachable"
 MAX_RECHECK_DAYS = 1_000_000
 
 
-def _profiles(value) -> Profiles:
-    if value is None:
-        return PACKAGE
-    if not isinstance(value, Profiles):  # given as -a profiles=...
-        raise ValueError("profiles is not a spider argument; name profiles with NEWSARCHIVE_PROFILES")
-    return value
-
-
 def web_url(name: str, value: str) -> str:
     """``value`` as a safe http(s) URL with a host, or a ValueError naming the argument."""
     url = safe_url_string(value.strip())
@@ -114,7 +106,7 @@ class SiteSpider(scrapy.Spider):
         **kwargs,
     ):
         #: The job's profiles (``NEWSARCHIVE_PROFILES``, zones overridden): the site's, as the user's settings give it.
-        self.profiles = _profiles(profiles)
+        self.profiles = profiles or PACKAGE
         self.site = self.profiles.get(self.site.name, self.site)
         self._refuse_unknown(kwargs)
         super().__init__(*args, **kwargs)
@@ -183,7 +175,8 @@ class SiteSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         if "profiles" in kwargs:
-            raise ValueError(f"profiles is not an argument of the {cls.name} spider; set NEWSARCHIVE_PROFILES")
+            raise ValueError(f"profiles is not an argument of the {cls.name} spider; name profiles with"
+                             " NEWSARCHIVE_PROFILES")
         return super().from_crawler(crawler, *args, profiles=Profiles.from_settings(crawler.settings), **kwargs)
 
     @cached_property
