@@ -80,7 +80,7 @@ def score(pairs: list[tuple[str, str]]) -> tuple[float, float, float]:
 
 def headline_links(page: Page) -> set[str]:
     parser = generic_site(page.url).page_parser
-    return {entry["title"] for entry in parser.article_links(page, page.url, page.url)}
+    return {entry["title"] for entry in parser.headline_links(Extraction(parser, page))}
 
 
 def has_related_list(body: str, headlines: set[str]) -> bool:

@@ -2,7 +2,7 @@
 
 :func:`extract` decodes the page, parses it with the site's parser
 (``sites/``: the site's rules, then the page's metadata, then its text),
-cleans the body once (``sidebar``), reads its dates in the site's zone and
+cleans its body once (the sidebar rules), reads its dates in the site's zone and
 calendar (``dates``) and keeps which source gave each field. The spider,
 ``reparse``, the fixtures' expected items, the benchmarks and any outside
 caller use it and nothing else, so each gets the same item from the same
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsarchive.extraction.dates import normalize_dates, zone
-from newsarchive.sites.sidebar import clean_body
 from newsarchive.items import ArticleItem, DropReason
 from newsarchive.sites.base import Site
 from newsarchive.sites.engine import FIELDS
@@ -78,14 +77,18 @@ def extract(site: Site, fetched: Fetched) -> Extracted | Rejection:
 def extract_page(site: Site, page: Page) -> Extracted | Rejection:
     """:func:`extract` of a page already decoded."""
     try:
-        item = site.parse(page)
+        removed: Counter = Counter()
+        item = site.parse(page, removed)
         counts: Counter = Counter()
+        for rule, lines in removed.items():
+            counts[f"sidebar/removed/{rule}"] += lines
+        if removed:
+            logger.debug("Removed %s from the body of %s", dict(removed), item.url)
         if page.repaired_encoding:
             counts["encoding/repaired"] += 1
         for field in FIELDS:
             counts[f"fields/{field}/{item.field_sources.get(field, 'none')}"] += 1
         normalize_dates(item, zone(site.timezone), counts)
-        clean_body(item, counts)
     except PageRejected as rejected:
         return Rejection(rejected.reason, rejected.detail)
     except Exception as exc:  # a bug must not stop the caller, nor go unrecorded

@@ -20,7 +20,7 @@ from dateutil import tz
 
 from newsarchive.items import ArticleItem
 from newsarchive.extraction.local_dates import UnknownZone, parse_local, parse_with_zone_abbreviation
-from newsarchive.sites.text import MONTHS, WEEKDAYS, ascii_digits, clean_ws
+from newsarchive.sites.text import MONTHS, VISIBLE_DATE, ascii_digits, clean_ws
 
 logger = logging.getLogger(__name__)
 
@@ -39,17 +39,14 @@ class UnparseableDate(ValueError):
 
 
 _MONTHS = {name.lower(): number for number, name in enumerate(MONTHS.split("|"), 1)}
-_VISIBLE = re.compile(
-    rf"^(?:(?:{WEEKDAYS})\s+)?(\d{{1,2}})\s+({MONTHS})\s+(\d{{4}})(?:\s*-\s*(\d{{1,2}}):(\d{{2}}))?$", re.I
-)
 
 
 def _fast_parse(text: str) -> datetime | None:
     """The forms the site family uses, without dateutil's general parser:
     ``Tuesday 8 November 2022 - 09:18`` and ISO 8601."""
-    match = _VISIBLE.match(text)
+    match = VISIBLE_DATE.fullmatch(text)
     if match is not None:
-        day, month, year, hour, minute = match.groups()
+        day, month, year, hour, minute = match.group("day", "month", "year", "hour", "minute")
         try:
             return datetime(int(year), _MONTHS[month.lower()], int(day), int(hour or 0), int(minute or 0))
         except ValueError:

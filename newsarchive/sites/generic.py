@@ -12,64 +12,51 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from newsarchive.items import DropReason
-from newsarchive.sites.engine import HEADLINE_WORDS, MAX_RELATED, Extraction, Parser, select
+from newsarchive.sites import links
+from newsarchive.sites.engine import Extraction, Parser, select, with_site_rules
+from newsarchive.sites.main_text import main_text
 from newsarchive.sites.page import PageRejected
-from newsarchive.sites.text import clean_ws
-from newsarchive.sites.urls import (
-    looks_like_article_url,
-    normalize_url,
-    same_site,
-    url_story_code,
-)
+from newsarchive.sites.urls import looks_like_article_url, normalize_url, same_site, url_story_code
 
 #: A page with no article metadata needs this much text to be taken for one.
 MIN_UNDECLARED_ARTICLE = 500
 
 
+def container_main_text(parser: Parser, extraction: Extraction) -> list[str]:
+    """The main text of the profile's body container."""
+    for css in parser.body:
+        nodes = select(extraction.page, css)
+        if nodes:
+            return main_text(extraction.page, html=etree.tostring(nodes[0], encoding="unicode"))
+    return []
+
+
 class GenericParser(Parser):
     SELECTOR_FIELDS = ("body",)
-
-    def site_body(self, x: Extraction) -> list[str]:
-        """The main text of the profile's body container."""
-        for css in self.body:
-            nodes = select(x.page, css)
-            if nodes:
-                from lxml import etree
-
-                return self.main_text(x.page, html=etree.tostring(nodes[0], encoding="unicode"))
-        return []
+    field_rules = with_site_rules(Parser.field_rules, body=container_main_text)
 
     @property
     def rule_fields(self) -> frozenset[str]:
         return frozenset({"body"}) if self.body else frozenset()
 
-    def check_article(self, x: Extraction) -> None:
-        if not x.meta.is_article and sum(map(len, x.get("body"))) < MIN_UNDECLARED_ARTICLE:
+    def check_article(self, extraction: Extraction) -> None:
+        if not extraction.meta.is_article and sum(map(len, extraction.get("body"))) < MIN_UNDECLARED_ARTICLE:
             raise PageRejected(DropReason.NOT_ARTICLE, "no article metadata and little text")
 
-    def related(self, x: Extraction) -> list[dict]:
-        return x.memo("headlines", lambda: self.article_links(x.page, x.url, x.get("url")))
+    def related_to(self, extraction: Extraction, body_source: str | None) -> list[dict]:
+        """Whatever the body's source: the page's headline-long links to article-like URLs."""
+        return extraction.memo("headlines", lambda: self.headline_links(extraction))
 
-    story_links = related
+    def headline_links(self, extraction: Extraction) -> list[dict]:
+        page_url = extraction.url
 
-    def article_links(self, page, url: str, own: str) -> list[dict]:
-        """The page's links to other stories of the site: headline-long link
-        text, an article-like URL."""
-        links: dict[str, dict] = {}
-        for link in page.root.iter("a"):
-            href = (link.get("href") or "").strip()
-            if not href or href.startswith(("#", "javascript:", "mailto:")):
-                continue
-            target = normalize_url(urljoin(url, href))
-            if target == own or not same_site(target, url) or not looks_like_article_url(target):
-                continue
-            title = clean_ws(" ".join(link.itertext()))
-            if len(title.split()) < HEADLINE_WORDS:
-                continue
-            entry = links.setdefault(target, {"title": title, "url": target, "story_code": url_story_code(target), "date": None})
-            if len(title) > len(entry["title"]):
-                entry["title"] = title
-            if len(links) >= MAX_RELATED:
-                break
-        return list(links.values())
+        def target(href: str) -> tuple[str, str] | None:
+            url = normalize_url(urljoin(page_url, href))
+            if not same_site(url, page_url) or not looks_like_article_url(url):
+                return None
+            return url, url_story_code(url)
+
+        return links.headline_links(extraction.page.root, page_url, target, extraction.get("url"), None)

@@ -7,10 +7,16 @@ text patterns and its main text (see ``engine``).
 
 from __future__ import annotations
 
-from newsarchive.sites.engine import Extraction, Parser, text_list
+from newsarchive.sites.engine import Extraction, Parser, text_list, with_site_rules
 from newsarchive.sites.page import PageRejected, looks_binary
 
 __all__ = ["NewsStudioParser", "PageRejected", "looks_binary"]
+
+
+def breadcrumb_section(parser: Parser, extraction: Extraction) -> str | None:
+    """The breadcrumb's last link, when there is more than Home."""
+    names = text_list(extraction.page, parser.section)
+    return names[-1] if len(names) > 1 else None
 
 
 class NewsStudioParser(Parser):
@@ -43,6 +49,4 @@ class NewsStudioParser(Parser):
     )
     sidebar = (".featured-stories", "#featured", ".related-news", ".related")
 
-    def site_section(self, x: Extraction) -> str | None:
-        names = text_list(x.page, self.section)
-        return names[-1] if len(names) > 1 else None  # the first is Home
+    field_rules = with_site_rules(Parser.field_rules, section=breadcrumb_section)

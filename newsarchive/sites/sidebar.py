@@ -41,16 +41,13 @@ Rules, in order (each removed line is counted under its reason):
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from newsarchive.items import ArticleItem
 from newsarchive.sites.text import SIDEBAR_HEADING, VISIBLE_DATE, body_to_lines, clean_ws, is_prose
 
-logger = logging.getLogger(__name__)
 
 CHROME = re.compile(
     r"^(?:"
@@ -244,26 +241,8 @@ def _strip_once(lines: list[str], title: str | None, related: frozenset[str], le
 _METADATA_SOURCES = frozenset({"json_ld", "opengraph", "meta", "dublin_core", "itemprop"})
 
 
-def shown_above_body(item: ArticleItem) -> bool:
+def lead_shown_apart(lead_source: str | None) -> bool:
     """The lead stands on the page apart from the body, so a first paragraph
     equal to it is a repeat. A lead from the page's metadata (a meta
     description) is often the body's own first paragraph: that stays."""
-    return (item.field_sources or {}).get("lead") not in _METADATA_SOURCES
-
-
-def clean_body(item: ArticleItem, counts: Counter) -> None:
-    """The item's body without sidebar blocks, repeated headlines and page
-    chrome; the lines removed are counted on the item (``sidebar_removed``)
-    and, by rule, in ``counts`` (``sidebar/removed/<rule>``)."""
-    body, removed = strip_sidebar(
-        item.body,
-        title=item.title,
-        related_titles=[entry.get("title") or "" for entry in item.related or ()],
-        lead=item.lead if shown_above_body(item) else None,
-    )
-    item.body = body
-    if removed:
-        item.sidebar_removed = (item.sidebar_removed or 0) + sum(removed.values())
-        for reason, count in removed.items():
-            counts[f"sidebar/removed/{reason}"] += count
-        logger.debug("Removed %s from the body of %s", dict(removed), item.url)
+    return lead_source not in _METADATA_SOURCES

@@ -33,7 +33,8 @@ WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 #: The site family's visible date forms: ``Tuesday 8 November 2022 - 09:18``
 #: on articles and ``8 November 2022`` in sidebars.
 VISIBLE_DATE = re.compile(
-    rf"(?:(?:{WEEKDAYS})\s+)?\d{{1,2}}\s+(?:{MONTHS})\s+\d{{4}}(?:\s*-\s*\d{{1,2}}:\d{{2}})?",
+    rf"(?:(?:{WEEKDAYS})\s+)?(?P<day>\d{{1,2}})\s+(?P<month>{MONTHS})\s+(?P<year>\d{{4}})"
+    rf"(?:\s*-\s*(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}}))?",
     re.IGNORECASE,
 )
 

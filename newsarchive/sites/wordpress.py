@@ -16,11 +16,39 @@ from __future__ import annotations
 
 import re
 
-from newsarchive.sites.engine import Extraction, Parser, select, text_list
+from newsarchive.sites.engine import Extraction, Parser, select, text_list, with_site_rules
 
 POST_ID = re.compile(r"[?&]p=(\d+)(?:&|#|$)")
 ARTICLE_ID = re.compile(r"^post-(\d+)$")
 BODY_CLASS = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")
+
+
+def post_id(parser: Parser, extraction: Extraction) -> str | None:
+    """The post ID the page states."""
+    page = extraction.page
+    for href in select(page, "link[rel='shortlink']::attr(href)"):
+        found = POST_ID.search(href)
+        if found:
+            return found.group(1)
+    for value in select(page, "article[id^='post-']::attr(id)"):
+        found = ARTICLE_ID.match(value.strip())
+        if found:
+            return found.group(1)
+    for value in select(page, "body::attr(class)"):
+        found = BODY_CLASS.search(value)
+        if found:
+            return found.group(1)
+    for node in extraction.meta.json_ld_nodes:
+        found = POST_ID.search(str(node.get("@id") or ""))
+        if found:
+            return found.group(1)
+    return None
+
+
+def first_category(parser: Parser, extraction: Extraction) -> str | None:
+    """A post's first category."""
+    names = text_list(extraction.page, parser.section)
+    return names[0] if names else None
 
 
 class WordPressParser(Parser):
@@ -47,26 +75,4 @@ class WordPressParser(Parser):
     )
     sidebar = (".jp-relatedposts", ".yarpp-related", ".related-posts", ".widget_recent_entries", ".wp-block-latest-posts")
 
-    def site_story_code(self, x: Extraction) -> str | None:
-        """The post ID the page states."""
-        for href in select(x.page, "link[rel='shortlink']::attr(href)"):
-            found = POST_ID.search(href)
-            if found:
-                return found.group(1)
-        for value in select(x.page, "article[id^='post-']::attr(id)"):
-            found = ARTICLE_ID.match(value.strip())
-            if found:
-                return found.group(1)
-        for value in select(x.page, "body::attr(class)"):
-            found = BODY_CLASS.search(value)
-            if found:
-                return found.group(1)
-        for node in x.meta.json_ld_nodes:
-            found = POST_ID.search(str(node.get("@id") or ""))
-            if found:
-                return found.group(1)
-        return None
-
-    def site_section(self, x: Extraction) -> str | None:
-        names = text_list(x.page, self.section)
-        return names[0] if names else None  # a post's first category
+    field_rules = with_site_rules(Parser.field_rules, story_code=post_id, section=first_category)

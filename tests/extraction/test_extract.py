@@ -17,7 +17,7 @@ URL = "https://www.islamtimes.com/en/news/3500001/a-story"
 class DateOfAnotherType(Parser):
     """A parser whose item breaks the steps after it (a date that is no text)."""
 
-    def parse(self, page):
+    def parse(self, page, removed=None):
         return ArticleItem(site="islamtimes", story_code="3500001", url=page.url, title="T", body="B",
                            published_raw=20221108, field_sources={})
 

@@ -10,7 +10,7 @@ import pytest
 from newsarchive.replay.expected import expected_item
 from newsarchive.replay.pages import SavedSite
 from newsarchive.sites import ISLAM_TIMES, generic_site
-from newsarchive.sites.engine import main_text_markup
+from newsarchive.sites.markup import main_text_markup
 from newsarchive.sites.page import Page, PageRejected
 from tests.conftest import FIXTURES
 
