@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from scrapy import signals
 
+from newsarchive import config
 from newsarchive.archive import Archive
 from newsarchive.components import crawl_component
 
@@ -26,7 +27,7 @@ class CrawlArchive:
         of the site holds the archive, :class:`~newsarchive.archive.NotAnArchive`
         for a file that is not one: the crawl then stops before it fetches."""
         site = getattr(getattr(crawler.spider, "site", None), "name", None)
-        archive = Archive(crawler.settings.get("NEWSARCHIVE_DB"), lock=True, site=site)
+        archive = Archive(config.of(crawler).db, lock=True, site=site)
         crawler.signals.connect(archive.close, signal=signals.engine_stopped, weak=False)
         return cls(archive)
 

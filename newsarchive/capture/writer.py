@@ -49,7 +49,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import newsarchive
-from newsarchive import request_meta
+from newsarchive import config, request_meta
 
 logger = logging.getLogger(__name__)
 
@@ -132,18 +132,17 @@ class WarcCaptureMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        if not settings.getbool("NEWSARCHIVE_WARC_ENABLED"):
+        warc = config.of(crawler).warc
+        if warc is None:
             raise NotConfigured
-        folder = settings.get("NEWSARCHIVE_WARC_DIR") or Path(settings.get("NEWSARCHIVE_DB")).parent / "warc"
         spider = crawler.spidercls
         middleware = cls(
-            Path(folder),
+            warc.folder,
             spider_name=spider.name,
-            max_size=settings.getint("NEWSARCHIVE_WARC_MAX_SIZE"),
+            max_size=warc.max_size,
             run_info={"spider": spider.name, "site": getattr(getattr(spider, "site", None), "name", "")},
             stats=crawler.stats,
-            gzip_level=settings.getint("NEWSARCHIVE_WARC_GZIP_LEVEL"),
+            gzip_level=warc.gzip_level,
         )
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)

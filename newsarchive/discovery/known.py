@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from scrapy.utils.misc import build_from_crawler, load_object
 
+from newsarchive import config
 from newsarchive.archive import StoryState
 from newsarchive.archive.component import CrawlArchive
 from newsarchive.items import DropReason
@@ -90,5 +91,5 @@ class KnownStories:
 
 def known_stories(crawler, recheck: timedelta) -> KnownStories:
     """The crawl's component, of the class ``NEWSARCHIVE_KNOWN_STORIES`` names."""
-    cls = load_object(crawler.settings.get("NEWSARCHIVE_KNOWN_STORIES") or KnownStories)
+    cls = load_object(config.of(crawler).known_stories or KnownStories)
     return build_from_crawler(cls, crawler, recheck=recheck)

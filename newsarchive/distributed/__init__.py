@@ -32,6 +32,7 @@ class DistributedMode:
     """The add-on (``ADDONS``) that switches a crawl to distributed mode."""
 
     def update_settings(self, settings) -> None:
+        # Settings, not the crawl's config: an add-on changes them before they are final.
         url = settings.get("NEWSARCHIVE_REDIS_URL")
         if not url:
             return

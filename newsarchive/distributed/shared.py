@@ -33,6 +33,7 @@ import secrets
 import socket
 from typing import NamedTuple
 
+from newsarchive import config
 from newsarchive.distributed.works import TakenWork
 
 logger = logging.getLogger(__name__)
@@ -187,14 +188,10 @@ class SharedCrawl:
     def from_crawler(cls, crawler) -> SharedCrawl:
         """A crawl's view of its shared crawl (the spider must exist): its
         spider and site, and the settings' Redis, prefix and requeue time."""
-        settings = crawler.settings
+        shared = config.of(crawler).redis
         spider = crawler.spider
         site = getattr(getattr(spider, "site", None), "name", None) or "-"
-        return cls(
-            redis_server(settings), spider.name, site,
-            prefix=settings.get("NEWSARCHIVE_REDIS_PREFIX"),
-            dead_after=settings.getfloat("NEWSARCHIVE_REDIS_REQUEUE_AFTER"),
-        )
+        return cls(redis_server(shared), spider.name, site, prefix=shared.prefix, dead_after=shared.requeue_after)
 
     def __init__(self, server, spider_name: str, site: str, prefix: str, dead_after: float,
                  worker: str | None = None):
@@ -310,8 +307,8 @@ def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def redis_server(settings):
+def redis_server(shared: config.RedisConfig):
     import redis
 
-    return redis.Redis.from_url(settings.get("NEWSARCHIVE_REDIS_URL"), socket_timeout=30, socket_connect_timeout=30,
+    return redis.Redis.from_url(shared.url, socket_timeout=30, socket_connect_timeout=30,
                                 health_check_interval=30)

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import redis
 
+from newsarchive import config
 from newsarchive.archive import StorageError, StoryState
 from newsarchive.archive.component import CrawlArchive
 from newsarchive.archive.queries import ArchiveUnreadable, alias_urls, open_readonly, story_states
@@ -146,11 +147,10 @@ def publish(conn, server, prefix: str = "newsarchive", site: str | None = None) 
     return counts
 
 
-def visible_shards(settings) -> list[Path]:
-    """The archives a worker can see: its own, and those the glob
-    ``NEWSARCHIVE_REDIS_SHARDS`` names (relative to its archive's folder)."""
-    own = Path(settings.get("NEWSARCHIVE_DB")).absolute()
-    pattern = settings.get("NEWSARCHIVE_REDIS_SHARDS")
+def visible_shards(db: Path, pattern: str) -> list[Path]:
+    """The archives a worker can see: its own (``db``), and those the glob
+    ``pattern`` (``NEWSARCHIVE_REDIS_SHARDS``) names, relative to its archive's folder."""
+    own = Path(db).absolute()
     found = sorted(glob.glob(os.path.join(own.parent, pattern))) if pattern else []  # an absolute glob too
     # Never its own file under another name (a link): see publish_shards.
     return [own, *(Path(path) for path in found if os.path.isfile(path) and not _same(path, own))]
@@ -167,12 +167,12 @@ def publish_shards(crawler) -> dict[str, int]:
     """Publish the story state, of the crawl's site, of every archive this
     worker can see that changed since it was last published; returns how
     many archives, stories and URLs."""
-    settings = crawler.settings
+    crawl_config = config.of(crawler)
     site = getattr(getattr(crawler.spider, "site", None), "name", None)  # None: a crawl of several sites
-    prefix = settings.get("NEWSARCHIVE_REDIS_PREFIX")
-    server = redis_server(settings)
+    prefix = crawl_config.redis.prefix
+    server = redis_server(crawl_config.redis)
     known = server.hgetall(archives_key(prefix, site)) if site is not None else {}
-    own, *others = visible_shards(settings)
+    own, *others = visible_shards(crawl_config.db, crawl_config.redis.shards)
     total = {"archives": 0, "stories": 0, "urls": 0}
     for path in (own, *others):
         if not path.is_file() or known.get(archive_name(path).encode()) == signature(path).encode():
@@ -261,8 +261,8 @@ class SharedKnownStories(KnownStories):
     def from_crawler(cls, crawler, recheck=None):
         from datetime import timedelta
 
-        settings = crawler.settings
-        store = SharedStoryStore(redis_server(settings), settings.get("NEWSARCHIVE_REDIS_PREFIX"),
+        shared = config.of(crawler).redis
+        store = SharedStoryStore(redis_server(shared), shared.prefix,
                                  lambda: CrawlArchive.of(crawler),
                                  on_error=lambda exc: SharedCrawlWorker.of(crawler).redis_failed(exc))
         known = cls(store, recheck if recheck is not None else timedelta(days=DEFAULT_RECHECK_DAYS))

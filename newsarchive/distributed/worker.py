@@ -30,7 +30,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
-from newsarchive import request_meta
+from newsarchive import config, request_meta
 from newsarchive import signals as newsarchive_signals
 from newsarchive.components import crawl_component
 from newsarchive.distributed.shared import SharedCrawl, redis_server
@@ -43,11 +43,11 @@ class RedisUnreachable(ValueError):
     """The shared crawl's Redis does not answer: the worker does not start."""
 
 
-def check_reachable(settings) -> None:
+def check_reachable(shared: config.RedisConfig) -> None:
     try:
-        redis_server(settings).ping()
+        redis_server(shared).ping()
     except redis.RedisError as exc:
-        raise RedisUnreachable(f"the shared crawl's Redis at {settings.get('NEWSARCHIVE_REDIS_URL')} "
+        raise RedisUnreachable(f"the shared crawl's Redis at {shared.url} "
                                f"does not answer ({exc})") from None
 
 
@@ -72,12 +72,11 @@ class SharedCrawlWorker:
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        if not settings.get("NEWSARCHIVE_REDIS_URL"):
+        shared = config.of(crawler).redis
+        if shared is None:
             raise NotConfigured
-        check_reachable(settings)
-        worker = cls(crawler, SharedCrawl.from_crawler(crawler), settings.getfloat("NEWSARCHIVE_REDIS_IDLE_CLOSE"),
-                     beat_every=settings.getfloat("NEWSARCHIVE_REDIS_HEARTBEAT"))
+        check_reachable(shared)
+        worker = cls(crawler, SharedCrawl.from_crawler(crawler), shared.idle_close, beat_every=shared.heartbeat)
         crawler.signals.connect(worker.run_failed, signal=newsarchive_signals.run_failed)
         crawler.signals.connect(worker.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(worker.spider_idle, signal=signals.spider_idle)

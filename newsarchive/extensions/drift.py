@@ -18,29 +18,14 @@ story of a run of two is not a redesign).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from newsarchive.extensions.run_counts import RunCounts
 from newsarchive.items import DropReason
+from newsarchive.config import DriftThresholds
 from newsarchive.sites.engine import SITE
 
 #: Fields whose fallback means the site's rules broke.
 WATCHED_FIELDS = ("title", "body", "published")
-
-
-@dataclass(frozen=True)
-class DriftThresholds:
-    fallback_share: float
-    dropped_share: float
-    min_stories: int
-
-    @classmethod
-    def from_settings(cls, settings) -> DriftThresholds:
-        return cls(
-            fallback_share=settings.getfloat("NEWSARCHIVE_DRIFT_FALLBACK_SHARE"),
-            dropped_share=settings.getfloat("NEWSARCHIVE_DRIFT_DROPPED_SHARE"),
-            min_stories=settings.getint("NEWSARCHIVE_DRIFT_MIN_STORIES"),
-        )
 
 
 def _parser_fault(reason: str) -> bool:

@@ -11,6 +11,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from newsarchive import config
 from newsarchive.extensions.run_report import RunReport
 from newsarchive.items import Outcome
 
@@ -28,7 +29,7 @@ class CrawlProgress:
 
     @classmethod
     def from_crawler(cls, crawler):
-        interval = crawler.settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL")
+        interval = config.of(crawler).progress_interval
         if interval <= 0:
             raise NotConfigured
         extension = cls(crawler, interval)

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsarchive import config
 from newsarchive import signals as newsarchive_signals
 from newsarchive.archive import StorageError
 from newsarchive.archive.component import CrawlArchive
@@ -56,7 +57,7 @@ class RunLedger:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("NEWSARCHIVE_LEDGER_ENABLED"):
+        if not config.of(crawler).ledger_enabled:
             raise NotConfigured
         return cls(crawler)
 

@@ -20,9 +20,11 @@ from functools import cached_property
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
+from newsarchive import config
 from newsarchive import signals as newsarchive_signals
 from newsarchive.components import crawl_component
-from newsarchive.extensions.drift import DriftThresholds, drift_report
+from newsarchive.config import DriftThresholds
+from newsarchive.extensions.drift import drift_report
 from newsarchive.extensions.run_counts import RunCounts
 from newsarchive.items import Outcome, RunFailure
 from newsarchive.pipelines.dedupe import DuplicateInRun
@@ -59,7 +61,7 @@ class RunReport:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, DriftThresholds.from_settings(crawler.settings))
+        return cls(crawler, config.of(crawler).drift)
 
     @staticmethod
     def of(crawler) -> RunReport:

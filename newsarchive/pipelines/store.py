@@ -23,7 +23,7 @@ import logging
 from collections import Counter
 
 from newsarchive import settings as defaults
-from newsarchive import signals
+from newsarchive import config, signals
 from newsarchive.archive import StorageError
 from newsarchive.archive.component import CrawlArchive
 from newsarchive.items import ArticleItem, Outcome, PageDrop, RunFailure, StoryAlias
@@ -55,10 +55,10 @@ class StoreArchivePipeline:
     def from_crawler(cls, crawler):
         return cls(
             CrawlArchive.of(crawler),
-            batch_size=crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE"),
+            batch_size=config.of(crawler).batch_size,
             stats=crawler.stats,
             crawler=crawler,
-            batch_seconds=crawler.settings.getfloat("NEWSARCHIVE_BATCH_SECONDS"),
+            batch_seconds=config.of(crawler).batch_seconds,
         )
 
     def _inc(self, key: str, count: int = 1) -> None:

@@ -15,6 +15,8 @@ from email.utils import parsedate_to_datetime
 
 from scrapy.exceptions import NotConfigured
 
+from newsarchive import config
+
 logger = logging.getLogger(__name__)
 
 STATUSES = frozenset({429, 503})
@@ -44,7 +46,7 @@ class RetryAfterMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        max_wait = crawler.settings.getfloat("NEWSARCHIVE_RETRY_AFTER_MAX")
+        max_wait = config.of(crawler).retry_after_max
         if max_wait <= 0:
             raise NotConfigured
         return cls(crawler, max_wait)

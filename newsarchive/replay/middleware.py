@@ -14,6 +14,7 @@ import logging
 
 from scrapy.exceptions import NotConfigured
 
+from newsarchive import config
 from newsarchive.replay.captures import open_replay_source
 from newsarchive.replay.pages import build_response
 
@@ -27,7 +28,7 @@ class ReplayMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        folder = crawler.settings.get("NEWSARCHIVE_REPLAY")
+        folder = config.of(crawler).replay
         if not folder:
             raise NotConfigured  # bare: disabled quietly, as in every live crawl
         saved = open_replay_source(folder)

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newsarchive.config import list_setting, timezones
+from newsarchive.config import profile_paths, timezones
 from newsarchive.sites.base import Site
 from newsarchive.sites.generic import GenericParser
 from newsarchive.sites.profiles import PACKAGE_PROFILES, ProfileError, load_profiles
@@ -71,7 +71,7 @@ class Profiles(Mapping[str, Site]):
         """Profiles as a job's settings name them (``NEWSARCHIVE_PROFILES``,
         ``NEWSARCHIVE_TIMEZONES``). Raises :class:`ProfileError` or
         :class:`~newsarchive.config.BadSetting` with one line."""
-        return cls.load(*list_setting(settings.get("NEWSARCHIVE_PROFILES")), zones=timezones(settings))
+        return cls.load(*profile_paths(settings), zones=timezones(settings))
 
     def _zoned(self, site: Site) -> Site:
         override = self._zones.get(site.name)

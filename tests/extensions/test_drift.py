@@ -3,7 +3,7 @@ rules for, and unusable pages, past the thresholds."""
 
 from collections import Counter
 
-from newsarchive.extensions.drift import DriftThresholds
+from newsarchive.config import DriftThresholds
 from newsarchive.extensions.drift import drift_report as report_of
 from newsarchive.extensions.run_counts import RunCounts
 
