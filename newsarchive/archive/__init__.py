@@ -195,6 +195,10 @@ class Archive:
             if staged is not None:
                 staged["last_seen"] = seen
                 staged["gone_at"] = None
+            elif previous.get("url") != row["url"]:
+                # The story moved (a slug edit): its row follows it, with
+                # no revision, since its text did not change.
+                self._updated[key] = {**row, "first_seen": seen, "last_seen": seen, "gone_at": None}
             else:
                 self._seen[key] = seen
             return UNCHANGED

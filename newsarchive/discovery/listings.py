@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from newsarchive.sites.date_lines import is_date_line
 from newsarchive.sites.text import VISIBLE_DATE, clean_ws
 
 NEXT_TEXTS = frozenset(
@@ -35,5 +36,13 @@ def next_page_candidates(response, page: int) -> Iterator[str]:
 
 
 def listing_dates(response) -> list[str]:
-    """The visible dates on a listing page (``8 November 2022``)."""
-    return [m.group(0) for text in response.css("body ::text").getall() for m in VISIBLE_DATE.finditer(text)]
+    """The visible dates on a listing page: ``8 November 2022`` in a text,
+    or a line that is a date in any edition's language and calendar."""
+    found = []
+    for text in response.css("body ::text").getall():
+        english = [m.group(0) for m in VISIBLE_DATE.finditer(text)]
+        if english:
+            found += english
+        elif not text.isascii() and is_date_line(text):
+            found.append(clean_ws(text))
+    return found

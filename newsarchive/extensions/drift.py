@@ -22,7 +22,7 @@ from collections import Counter
 from newsarchive.extensions.run_counts import RunCounts
 from newsarchive.items import DropReason
 from newsarchive.config import DriftThresholds
-from newsarchive.sites.engine import SITE
+from newsarchive.sites.fields import CMS, SITE
 
 #: Fields whose fallback means the site's rules broke.
 WATCHED_FIELDS = ("title", "body", "published")
@@ -58,6 +58,8 @@ def drift_report(counts: RunCounts, rule_fields, thresholds: DriftThresholds, si
         if unusable / pages > thresholds.dropped_share and unusable >= thresholds.min_stories:
             reasons = ", ".join(f"{r} {n}" for r, n in drops.most_common() if _parser_fault(r))
             report["alarms"].append(f"{unusable} of {pages} article pages dropped ({unusable / pages:.0%}): {reasons}")
+    if counts.sources.get(CMS):
+        report["cms"] = dict(counts.sources[CMS])  # the CMS families a site without a profile was read as
     report["drifted"] = bool(report["alarms"])
     if site:
         report["site"] = site

@@ -21,6 +21,7 @@ from newsarchive.extraction.dates import normalize_dates, zone
 from newsarchive.items import ArticleItem, DropReason
 from newsarchive.sites.base import Site
 from newsarchive.sites.engine import FIELDS
+from newsarchive.sites.fields import CMS
 from newsarchive.sites.page import Page, PageRejected
 
 __all__ = ["Extracted", "Fetched", "Rejection", "extract", "extract_page"]
@@ -57,8 +58,12 @@ class Extracted:
 
     @property
     def sources(self) -> dict[str, str]:
-        """Each field's source (``none``: no source had it)."""
-        return {field: self.item.field_sources.get(field, "none") for field in FIELDS}
+        """Each field's source (``none``: no source had it), and the CMS
+        family whose rules read a page without a profile."""
+        sources = {field: self.item.field_sources.get(field, "none") for field in FIELDS}
+        if CMS in self.item.field_sources:
+            sources[CMS] = self.item.field_sources[CMS]
+        return sources
 
 
 def extract(site: Site, fetched: Fetched) -> Extracted | Rejection:
@@ -88,6 +93,8 @@ def extract_page(site: Site, page: Page) -> Extracted | Rejection:
             counts["encoding/repaired"] += 1
         for field in FIELDS:
             counts[f"fields/{field}/{item.field_sources.get(field, 'none')}"] += 1
+        if CMS in item.field_sources:
+            counts[f"fields/{CMS}/{item.field_sources[CMS]}"] += 1
         normalize_dates(item, zone(site.timezone), counts)
     except PageRejected as rejected:
         return Rejection(rejected.reason, rejected.detail)

@@ -19,7 +19,7 @@ from dateutil import parser as date_parser
 from dateutil import tz
 
 from newsarchive.items import ArticleItem
-from newsarchive.extraction.local_dates import UnknownZone, parse_local, parse_with_zone_abbreviation
+from newsarchive.sites.local_dates import UnknownZone, parse_local, parse_with_zone_abbreviation
 from newsarchive.sites.text import MONTHS, VISIBLE_DATE, ascii_digits, clean_ws
 
 logger = logging.getLogger(__name__)
@@ -101,10 +101,13 @@ def utc_iso(moment: datetime) -> str:
 
 
 @lru_cache(maxsize=4096)
-def parse_day(raw: str) -> str | None:
-    """A sidebar date such as ``8 November 2022`` as ``2022-11-08``."""
+def parse_day(raw: str, language: str | None = None) -> str | None:
+    """A sidebar date such as ``8 November 2022`` (or ``۳۰ شهریور ۱۴۰۱``,
+    in the page's ``language``) as ``2022-11-08``."""
     text = clean_ws(raw)
     parsed = _fast_parse(text)
+    if parsed is None and not text.isascii():
+        parsed = parse_local(ascii_digits(text), language)
     if parsed is not None:
         return parsed.date().isoformat()
     try:
@@ -157,4 +160,4 @@ def normalize_dates(item: ArticleItem, default_zone: tzinfo, counts: Counter) ->
             counts["dates/unparseable_modified"] += 1
     for entry in item.related or ():
         if entry.get("date"):
-            entry["date"] = parse_day(entry["date"]) or entry["date"]
+            entry["date"] = parse_day(entry["date"], item.language) or entry["date"]

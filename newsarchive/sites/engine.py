@@ -237,6 +237,7 @@ class Parser:
                 title=title,
                 related_titles=[entry.get("title") or "" for entry in self.related_to(extraction, source)],
                 lead=lead if lead_shown_apart(extraction.sources.get("lead")) else None,
+                language=extraction.get("language"),
             )
 
         return extraction.memo(f"cleaned/{source}", clean)

@@ -25,7 +25,8 @@ from w3lib.url import safe_url_string
 from newsarchive.sites.css import first_attr, first_text, select, select_first, text_list
 from newsarchive.sites.main_text import MAIN_TEXT, main_text_body
 from newsarchive.sites.page_data import page_data_body
-from newsarchive.sites.text import VISIBLE_DATE, clean_ws, element_text, markup_to_text, text_lines
+from newsarchive.sites.date_lines import dated_line
+from newsarchive.sites.text import STORY_CODE_LABELS, VISIBLE_DATE, clean_ws, element_text, markup_to_text, text_lines
 from newsarchive.sites.titles import headline_of_title_tag, without_site_name, without_suffix
 from newsarchive.sites.urls import normalize_story_code, normalize_url, same_site, url_story_code
 
@@ -34,9 +35,13 @@ if TYPE_CHECKING:
 
 #: The source name of a site's own rules.
 SITE = "site"
+#: The entry of ``field_sources`` that names the CMS family whose rules read
+#: a page of a site without a profile (see ``cms``).
+CMS = "cms"
 #: A line that gives the story code: ``Story Code : 1023423``, ``کد خبر : ۱۰۲۳۴۲۳``,
 #: ``رمز الخبر: ...``, ``خبر کا کوڈ : ...`` (``\d`` takes every script's digits).
-STORY_CODE_TEXT = re.compile(r"(?:Story\s*Code|کد\s*خبر|کد\s*مطلب|رمز\s*الخبر|رقم\s*الخبر|خبر\s*کا\s*کوڈ|کوڈ)\s*:\s*(\d+)", re.I)
+STORY_CODE_TEXT = re.compile(
+    "(?:" + "|".join(label.replace(" ", r"\s*") for label in STORY_CODE_LABELS) + r")\s*:\s*(\d+)", re.I)
 
 #: A source's reading of a field on a page (a value, or something falsy).
 Rule = Callable[["Parser", "Extraction"], Any]
@@ -152,7 +157,10 @@ def edition_in_url(parser: Parser, extraction: Extraction) -> str | None:
 
 
 def code_in_url(parser: Parser, extraction: Extraction) -> str | None:
-    return parser.site.story_code(extraction.url)
+    """With URL rules: the code in the URL the page was fetched from. (Without,
+    the canonical URL's reading below stands for the page: the URL a story
+    was requested by is only one of its URLs.)"""
+    return parser.site.story_code(extraction.url) if parser.site.url_forms else None
 
 
 def code_of_canonical_url(parser: Parser, extraction: Extraction) -> str | None:
@@ -172,14 +180,16 @@ def story_code_in_text(parser: Parser, extraction: Extraction) -> str | None:
 
 
 def date_in_text(parser: Parser, extraction: Extraction) -> str | None:
-    """A dated line with a time (``Tuesday 8 November 2022 - 09:18``) in
-    the article's container, else anywhere in the page."""
+    """A dated line with a time (``Tuesday 8 November 2022 - 09:18``,
+    ``یکشنبه ۲۹ اسفند ۱۴۰۰ ساعت ۲۳:۳۰``) in the article's container, else
+    anywhere in the page, in the page's language (see ``date_lines``)."""
     page = extraction.page
+    language = extraction.get("language")
     scope = (select(page, ", ".join(parser.container)) if parser.container else []) or select(page, "body")
     for text in (text for node in scope for text in select(node, "::text")):
-        found = VISIBLE_DATE.search(text)
-        if found and " - " in found.group(0):
-            return clean_ws(found.group(0))
+        found = dated_line(text, language)
+        if found:
+            return found
     return None
 
 
@@ -206,9 +216,16 @@ def headline(parser: Parser, extraction: Extraction) -> str:
     return clean_ws(" ".join(select(extraction.page, "h1 ::text")))
 
 
+def shown_lines(extraction: Extraction) -> frozenset[str]:
+    """The page's visible lines, case folded."""
+    return extraction.memo("shown_lines", lambda: frozenset(
+        line.casefold() for line in text_lines(extraction.page.root) if line.count(" ") < 40))
+
+
 def title_tag(parser: Parser, extraction: Extraction) -> str | None:
     title = markup_to_text(select_first(extraction.page, "title::text"))
-    return headline_of_title_tag(title, parser.site.title_suffixes, extraction.meta.site_name, extraction.url)
+    return headline_of_title_tag(title, parser.site.title_suffixes, extraction.meta.site_name, extraction.url,
+                                 parser.site.publisher_names, lambda: shown_lines(extraction))
 
 
 def body_image(parser: Parser, extraction: Extraction) -> str | None:
@@ -236,7 +253,8 @@ def _finish_title(parser, value, source, extraction):
     title = without_suffix(value, parser.site.title_suffixes)
     if source == SITE or not title:
         return title
-    return without_site_name(title, extraction.meta.site_name, extraction.url)
+    return without_site_name(title, (extraction.meta.site_name, *parser.site.publisher_names), extraction.url,
+                             lambda: shown_lines(extraction))
 
 
 def _finish_lead(parser, value, source, extraction):

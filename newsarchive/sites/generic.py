@@ -3,6 +3,14 @@ fallbacks — what the page says about itself (JSON-LD, OpenGraph, Dublin
 Core), its visible text and its main text (trafilatura). A profile may give
 a ``body`` container to take the main text from.
 
+A page whose CMS family its own signs name (``cms``: WordPress, News
+Studio, Drupal) is read by that family's rules, on top of the same
+fallbacks; ``field_sources["cms"]`` says so. Either way the story's
+identity is what the page says about itself — the id it states (a
+WordPress ``?p=ID`` shortlink, a Drupal ``/node/ID``, a JSON-LD
+``identifier``), else its canonical URL's id or hash — never the URL it was
+requested by, so that two URLs of one story are one story.
+
 Main-text extraction still lets "related stories" lists and doubled
 headlines through now and then; the page's other article links go into
 ``related``, so that the sidebar rules remove those lines from the body.
@@ -10,15 +18,22 @@ headlines through now and then; the page's other article links go into
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import cache
 from urllib.parse import urljoin
 
 from lxml import etree
 
-from newsarchive.items import DropReason
+from newsarchive.items import ArticleItem, DropReason
 from newsarchive.sites import links
+from newsarchive.sites.cms import Cms, detect
+from newsarchive.sites.drupal import DrupalParser, node_id
 from newsarchive.sites.engine import Extraction, Parser, select, with_site_rules
+from newsarchive.sites.fields import CMS
 from newsarchive.sites.main_text import main_text
-from newsarchive.sites.page import PageRejected
+from newsarchive.sites.newsstudio import NewsStudioParser
+from newsarchive.sites.page import Page, PageRejected
+from newsarchive.sites.wordpress import WordPressParser, post_id
 from newsarchive.sites.urls import looks_like_article_url, normalize_url, same_site, url_story_code
 
 #: A page with no article metadata needs this much text to be taken for one.
@@ -34,13 +49,28 @@ def container_main_text(parser: Parser, extraction: Extraction) -> list[str]:
     return []
 
 
-class GenericParser(Parser):
-    SELECTOR_FIELDS = ("body",)
-    field_rules = with_site_rules(Parser.field_rules, body=container_main_text)
+def stated_id(parser: Parser, extraction: Extraction) -> str | None:
+    """The id the page states: a CMS's shortlink (WordPress ``?p=ID``,
+    Drupal ``/node/ID``), its article's ``postid-``/``post-ID`` marks, or
+    the JSON-LD article's ``identifier`` when it is a number (story codes
+    are; the finisher refuses anything else)."""
+    found = post_id(parser, extraction) or node_id(parser, extraction)
+    if found:
+        return found
+    identifier = extraction.meta.json_ld.get("identifier")
+    if isinstance(identifier, dict):
+        identifier = identifier.get("value")
+    if isinstance(identifier, (int, str)) and not isinstance(identifier, bool):
+        return str(identifier).strip() or None
+    return None
 
-    @property
-    def rule_fields(self) -> frozenset[str]:
-        return frozenset({"body"}) if self.body else frozenset()
+
+class WithoutProfile:
+    """What a page of a site without a profile is read with, whatever its
+    CMS: its identity from the page, its links to other stories by their
+    URLs' shape, and no story from a page that does not look like one."""
+
+    story_code_from_page = True
 
     def check_article(self, extraction: Extraction) -> None:
         if not extraction.meta.is_article and sum(map(len, extraction.get("body"))) < MIN_UNDECLARED_ARTICLE:
@@ -60,3 +90,67 @@ class GenericParser(Parser):
             return url, url_story_code(url)
 
         return links.headline_links(extraction.page.root, page_url, target, extraction.get("url"), None)
+
+
+#: The parser of each CMS family the signs of a page can name.
+FAMILIES: dict[Cms, type[Parser]] = {
+    Cms.WORDPRESS: WordPressParser, Cms.NEWS_STUDIO: NewsStudioParser, Cms.DRUPAL: DrupalParser,
+}
+
+
+@cache
+def without_profile(family: type[Parser]) -> type[Parser]:
+    """A CMS family's parser for the pages of a site without a profile.
+
+    Its rules give the story's identity and what the theme marks up (title,
+    dates, authors, tags, section); the body stays the page's main text, as
+    on any page without a profile: a theme's body container also holds
+    what main-text extraction leaves out (captions, widgets, embeds), and a
+    site without a profile has no clutter rules of its own.
+    """
+    stated = family.field_rules["story_code"].site or stated_id
+
+    class FamilyWithoutProfile(WithoutProfile, family):
+        field_rules = with_site_rules(family.field_rules, story_code=stated, body=None)
+
+        @property
+        def rule_fields(self) -> frozenset[str]:
+            return frozenset(f for f in super().rule_fields if self.field_rules[f].site is not None)
+
+    FamilyWithoutProfile.__name__ = FamilyWithoutProfile.__qualname__ = f"{family.__name__}WithoutProfile"
+    return FamilyWithoutProfile
+
+
+class GenericParser(WithoutProfile, Parser):
+    SELECTOR_FIELDS = ("body",)
+    field_rules = with_site_rules(Parser.field_rules, story_code=stated_id, body=container_main_text)
+
+    def __init__(self, site):
+        super().__init__(site)
+        self._families: dict[Cms, Parser] = {}
+        #: The CMS families this parser's pages were read by, and how often.
+        self.families_seen: Counter = Counter()
+
+    @property
+    def rule_fields(self) -> frozenset[str]:
+        """The profile's body container, and the rules of the CMS family
+        most of its pages were read by: a fallback there is drift."""
+        own = frozenset({"body"}) if self.body else frozenset()
+        if not self.families_seen:
+            return own
+        family, _ = self.families_seen.most_common(1)[0]
+        return own | self._family(family).rule_fields
+
+    def _family(self, cms: Cms) -> Parser:
+        if cms not in self._families:
+            self._families[cms] = without_profile(FAMILIES[cms])(self.site)
+        return self._families[cms]
+
+    def parse(self, page: Page, removed: Counter | None = None) -> ArticleItem:
+        cms = detect(page)
+        if cms is None:
+            return super().parse(page, removed)
+        self.families_seen[cms] += 1
+        item = self._family(cms).parse(page, removed)
+        item.field_sources[CMS] = cms.value
+        return item

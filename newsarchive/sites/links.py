@@ -13,7 +13,8 @@ from w3lib.url import safe_url_string
 
 from newsarchive.sites.css import select
 from newsarchive.sites.page import Page
-from newsarchive.sites.text import SIDEBAR_HEADING, clean_ws, is_date_line
+from newsarchive.sites.date_lines import is_date_line
+from newsarchive.sites.text import SIDEBAR_HEADING, clean_ws
 from newsarchive.sites.urls import origin
 
 __all__ = ["HEADLINE_WORDS", "MAX_RELATED", "LinkResolver", "headline_links", "listed_stories", "story_lists"]

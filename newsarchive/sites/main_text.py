@@ -20,20 +20,37 @@ MAIN_TEXT = "main_text"
 PRECISION_KEEPS_AT_LEAST = 0.25
 
 
+#: Zero-width joiners spell words in Persian, Urdu, Kurdish and the Indic
+#: scripts (``کتابخانه‌ها``) and join emoji; trafilatura drops every
+#: character that is not printable, these with them. They pass through it
+#: as printable stand-ins that the page does not hold.
+_JOINERS = {"\u200c": "\ufffc", "\u200d": "\u2bd1"}
+
+
+def _extract(html: str, url: str, **options) -> list[str]:
+    """trafilatura's text of ``html``, one cleaned line per paragraph."""
+    import trafilatura  # on first use: it is slow to import and rules usually match
+
+    joiners = {j: stand_in for j, stand_in in _JOINERS.items() if j in html and stand_in not in html}
+    for joiner, stand_in in joiners.items():
+        html = html.replace(joiner, stand_in)
+    text = trafilatura.extract(html, url=url, include_comments=False, **options) or ""
+    for joiner, stand_in in joiners.items():
+        text = text.replace(stand_in, joiner)
+    return [line for line in (clean_ws(t) for t in text.splitlines()) if line]
+
+
 def main_text(page: Page, html: str | None = None) -> list[str]:
     """The page's main text (or that of ``html``, a part of it), one line per paragraph."""
     if html is None:
         html = main_text_markup(page.root) or page.html
     if not html.strip():
         return []
-    import trafilatura  # on first use: it is slow to import and rules usually match
-
     # It logs pages it cannot read (an empty document) as errors of its
     # own; here such a page is a drop with its reason, counted once.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     # Precision first: the sidebar rules then take out what still leaks.
-    precise = trafilatura.extract(html, url=page.url, include_comments=False, favor_precision=True) or ""
-    lines = [line for line in (clean_ws(t) for t in precise.splitlines()) if line]
+    lines = _extract(html, page.url, favor_precision=True)
     if not lines:
         return lines  # nothing in the markup: the page's data is a later source
     # Precision mode also prunes whole bodies (containers it takes for
@@ -44,8 +61,7 @@ def main_text(page: Page, html: str | None = None) -> list[str]:
     kept = prose_length(lines)
     if kept >= PRECISION_KEEPS_AT_LEAST * prose_length(text_lines(page.root)):
         return lines  # a share the default mode could not beat: it finds no more than the page has
-    fuller = trafilatura.extract(html, url=page.url, include_comments=False) or ""
-    fuller_lines = [line for line in (clean_ws(t) for t in fuller.splitlines()) if line]
+    fuller_lines = _extract(html, page.url)
     if kept < PRECISION_KEEPS_AT_LEAST * prose_length(fuller_lines):
         return fuller_lines
     return lines

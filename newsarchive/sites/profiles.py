@@ -75,6 +75,7 @@ PARSER_GROUP = "newsarchive.parsers"
 PACKAGE_PARSERS = {
     "newsstudio": "newsarchive.sites.newsstudio:NewsStudioParser",
     "wordpress": "newsarchive.sites.wordpress:WordPressParser",
+    "drupal": "newsarchive.sites.drupal:DrupalParser",
     "generic": "newsarchive.sites.generic:GenericParser",
 }
 

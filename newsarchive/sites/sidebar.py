@@ -46,13 +46,13 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from newsarchive.sites.text import SIDEBAR_HEADING, VISIBLE_DATE, body_to_lines, clean_ws, is_prose
+from newsarchive.sites.date_lines import is_date_line
+from newsarchive.sites.text import SIDEBAR_HEADING, STORY_CODE_LABELS, body_to_lines, clean_ws, is_prose
 
 
 CHROME = re.compile(
     r"^(?:"
-    r"story\s*code\s*:?\s*\d+"
-    r"|(?:کد خبر|کد مطلب|کوڈ|رمز الخبر)\s*:?\s*\d+"
+    r"(?:" + "|".join(label.replace(" ", r"\s*") for label in STORY_CODE_LABELS) + r")\s*:?\s*\d+"
     r"|comments?|print|send to (?:a )?friend|share(?: this)?|add comment"
     r"|تبصرہ|نظرات|ارسال نظر|تعليق"
     r")$",
@@ -130,9 +130,11 @@ def strip_sidebar(
     title: str | None = None,
     related_titles: Iterable[str] = (),
     lead: str | None = None,
+    language: str | None = None,
 ) -> tuple[str, Counter]:
     """Return the cleaned body (paragraphs separated by a blank line) and a
-    count of removed lines per reason.
+    count of removed lines per reason. ``language`` is the page's, for
+    reading its date lines.
 
     The rules run until nothing more goes: removing lines can bring two
     copies of a line together, and a second run must find nothing to do.
@@ -141,19 +143,20 @@ def strip_sidebar(
     related = _related_keys(related_titles)
     removed: Counter = Counter()
     while True:
-        kept, removed_now = _strip_once(lines, title, related, lead)
+        kept, removed_now = _strip_once(lines, title, related, lead, language)
         if not removed_now:
             return "\n\n".join(lines), removed
         removed.update(removed_now)
         lines = kept
 
 
-def _strip_once(lines: list[str], title: str | None, related: frozenset[str], lead: str | None) -> tuple[list[str], Counter]:
+def _strip_once(lines: list[str], title: str | None, related: frozenset[str], lead: str | None,
+                language: str | None) -> tuple[list[str], Counter]:
     # Lines come cleaned (body_to_lines): their keys, dates and prose-ness
     # are worked out once.
     count = len(lines)
     keys = [line.casefold() for line in lines]
-    dated = [VISIBLE_DATE.fullmatch(line) is not None for line in lines]
+    dated = [is_date_line(line, language) for line in lines]
     prose = [is_prose(line) for line in lines]
     keep = [True] * count
     removed: Counter = Counter()

@@ -39,6 +39,19 @@ VISIBLE_DATE = re.compile(
 )
 
 
+#: Labels of the story-code line (``Story Code : 1023423``, ``کد خبر : ۱۰۲۳۶۰۱``)
+#: by language. Data: a language is added by adding its labels.
+STORY_CODE_LABELS_BY_LANGUAGE = {
+    "en": ("Story Code",),
+    "fa": ("کد خبر", "کد مطلب"),
+    "ar": ("رمز الخبر", "رقم الخبر"),
+    "ur": ("خبر کا کوڈ", "کوڈ"),
+}
+#: Longest first, so that a label is not matched by its own tail.
+STORY_CODE_LABELS = tuple(sorted((label for labels in STORY_CODE_LABELS_BY_LANGUAGE.values() for label in labels),
+                                 key=len, reverse=True))
+
+
 #: Headings of lists of other stories, in the languages of the outlets a
 #: user may archive. Data: a language is added by adding its headings.
 STORY_LIST_HEADINGS = (
@@ -122,11 +135,6 @@ def clean_ws(text: str | None) -> str:
     if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
         return text
     return " ".join(text.split())
-
-
-def is_date_line(line: str) -> bool:
-    """True when the whole line is a visible date and nothing else."""
-    return VISIBLE_DATE.fullmatch(clean_ws(line)) is not None
 
 
 def _tag(element) -> str | None:

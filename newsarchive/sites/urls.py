@@ -75,6 +75,10 @@ def normalize_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}{path}" + (f"?{query}" if query else "")
 
 
+#: The story code :func:`url_story_code` gives a URL without an id.
+URL_HASH = re.compile(r"^u[0-9a-f]{16}$")
+
+
 def url_story_code(url: str) -> str:
     """The site's id when the URL carries one, else a stable hash of the URL."""
     path = urlsplit(url).path

@@ -54,7 +54,7 @@ from newsarchive.extraction.dates import parse_day
 from newsarchive.config import list_setting
 from newsarchive.sites import PACKAGE, Profiles
 from newsarchive.sites.base import Site
-from newsarchive.sites.urls import host, origin
+from newsarchive.sites.urls import URL_HASH, host, origin
 
 DEFAULT_MAX_PAGES = 10
 #: The spider arguments (``-a NAME=VALUE``) a site spider takes.
@@ -415,6 +415,8 @@ class SiteSpider(scrapy.Spider):
         redirects = response.meta.get("redirect_urls", ())[1:]
         reached_by = [request_meta.found_url(response.meta), *map(self.site_url, redirects), site_url]
         item.aliases = [u for u in dict.fromkeys(reached_by) if u and u != item.url]
+        if self.site.parser.story_code_from_page:
+            self.keep_archived_identity(item)
         self.met.setdefault(item.story_code, item.url)
         # The stories it links to first: once the item is stored, all that
         # came of this page is queued (a shared crawl's work is then done).
@@ -423,6 +425,21 @@ class SiteSpider(scrapy.Spider):
             if followed is not None:
                 yield followed
         yield item
+
+    def keep_archived_identity(self, item) -> None:
+        """A story the archive holds under another code, by one of the URLs
+        that led to this page, stays that story: a code read from a URL (an
+        edited slug's canonical URL, say) yields to the archive's, and so
+        does a stated id to a story first archived by its URL's hash."""
+        for url in (item.url, *item.aliases):
+            known = self.known.story_for_url(self.site.name, url)
+            if not known or known == item.story_code:
+                continue
+            if item.field_sources.get("story_code") == "url" or URL_HASH.match(known):
+                self.logger.info("%s is story %s of the archive (the page reads as %s)", item.url, known, item.story_code)
+                self._inc("identity/kept_archived")
+                item.story_code = known
+            return
 
     def article_failed(self, failure):
         classified = classify(failure)

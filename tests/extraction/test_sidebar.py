@@ -3,7 +3,7 @@ import html
 from newsarchive.extraction import Fetched, extract
 from newsarchive.sites import ISLAM_TIMES
 from newsarchive.sites.sidebar import strip_sidebar
-from newsarchive.sites.text import is_date_line
+from newsarchive.sites.date_lines import is_date_line
 from tests.conftest import SEED_TEXT
 from tests.helpers import StatsOf
 

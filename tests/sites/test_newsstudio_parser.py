@@ -24,11 +24,10 @@ def test_example_page_renders_to_the_seed_text():
     assert text_lines(page.body, include_alt=True) == want
 
 
-@pytest.mark.parametrize(
-    "folder",
-    ["islamtimes", "avapress", "generic-site", "mondoweiss", "islamtimes-redesign", "islamtimes-tables", "islamtimes-drift",
-     "islamtimes-editions", "generic-classes"],
-)
+FOLDERS = sorted(path.parent.name for path in FIXTURES.parent.glob("*/pages.json"))
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
 def test_every_article_page_parses_to_its_expected_item(folder):
     saved = SavedSite(FIXTURES.parent / folder)
     site = PACKAGE.resolve(saved.site)

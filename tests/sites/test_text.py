@@ -1,6 +1,7 @@
 from lxml import html
 
-from newsarchive.sites.text import clean_ws, is_date_line, text_lines
+from newsarchive.sites.date_lines import is_date_line
+from newsarchive.sites.text import clean_ws, text_lines
 
 
 def test_text_lines_break_on_blocks_not_on_source_newlines():

@@ -56,7 +56,7 @@ def test_the_package_registers_its_own_parsers_as_plugins_do():
 
 
 @pytest.mark.parametrize(("parser", "message"), [
-    ("nosuchcms", "parser must be one of ['generic', 'newsstudio', 'wordpress'"),
+    ("nosuchcms", "parser must be one of ['drupal', 'generic', 'newsstudio', 'wordpress'"),
     ("tests.plugins.no_such_module:Parser", "cannot be loaded"),
     ("tests.plugins.tiny_cms:NoSuchParser", "cannot be loaded"),
     ("json:loads", "is not a parser (a subclass of sites.engine.Parser)"),
