@@ -22,6 +22,7 @@ from newsarchive.items import ArticleItem, DropReason
 from newsarchive.sites.base import Site
 from newsarchive.sites.engine import FIELDS
 from newsarchive.sites.fields import CMS
+from newsarchive.sites.links import MALFORMED
 from newsarchive.sites.page import Page, PageRejected
 
 __all__ = ["Extracted", "Fetched", "Rejection", "extract", "extract_page"]
@@ -83,8 +84,10 @@ def extract_page(site: Site, page: Page) -> Extracted | Rejection:
     """:func:`extract` of a page already decoded."""
     try:
         removed: Counter = Counter()
-        item = site.parse(page, removed)
         counts: Counter = Counter()
+        item = site.parse(page, removed, counts)
+        if counts[MALFORMED]:
+            logger.info("Skipped %d links of %s whose href is not a URL", counts[MALFORMED], item.url)
         for rule, lines in removed.items():
             counts[f"sidebar/removed/{rule}"] += lines
         if removed:

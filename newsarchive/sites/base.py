@@ -182,8 +182,8 @@ class Site:
         """The parser of this site's pages (one per site: it keeps caches)."""
         return self.parser(self)
 
-    def parse(self, page, removed=None):
+    def parse(self, page, removed=None, counts=None):
         """Parse an article :class:`~newsarchive.sites.page.Page` into an
         ``ArticleItem`` (see ``engine``); ``removed`` counts what the sidebar
-        rules took out of its body."""
-        return self.page_parser.parse(page, removed)
+        rules took out of its body, ``counts`` what else the parse met."""
+        return self.page_parser.parse(page, removed, counts)

@@ -56,6 +56,8 @@ class Extraction:
         self._values: dict[str, Any] = {}
         self._meta: PageMetadata | None = None
         self._memo: dict[str, Any] = {}
+        #: What the parse met on the way (``links/malformed``).
+        self.counts: Counter = Counter()
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()``, worked out once per page."""
@@ -142,20 +144,24 @@ class Parser:
 
     # -- the page ------------------------------------------------------------
 
-    def parse(self, page: Page, removed: Counter | None = None) -> ArticleItem:
+    def parse(self, page: Page, removed: Counter | None = None, counts: Counter | None = None) -> ArticleItem:
         """Parse an article page; the lines the sidebar rules took out of
-        its body are added to ``removed`` by rule. Raises
-        :class:`PageRejected` for a page that is not an article."""
+        its body are added to ``removed`` by rule, what else the parse met
+        (``links/malformed``) to ``counts``. Raises :class:`PageRejected`
+        for a page that is not an article."""
         if looks_binary(page.html):
             raise PageRejected(DropReason.NOT_TEXT, "the body is binary data, whatever its content type says")
+        extraction = Extraction(self, page)
         try:
-            item, by_rule = self.build(Extraction(self, page))
+            item, by_rule = self.build(extraction)
         except PageRejected:
             raise
         except (ValueError, TypeError, etree.LxmlError) as exc:
             raise PageRejected(DropReason.UNPARSEABLE, f"{type(exc).__name__}: {exc}") from exc
         if removed is not None:
             removed.update(by_rule)
+        if counts is not None:
+            counts.update(extraction.counts)
         return item
 
     def build(self, extraction: Extraction) -> tuple[ArticleItem, Counter]:
@@ -258,7 +264,8 @@ class Parser:
         to another story of the site: the sidebar rules remove them from the
         body, the spider follows them."""
         listed = extraction.memo("listed", lambda: links.listed_stories(
-            self.story_lists(extraction.page), extraction.url, self.resolve_link, extraction.get("story_code")))
+            self.story_lists(extraction.page), extraction.url, self.resolve_link, extraction.get("story_code"),
+            extraction.counts))
         if body_source == SITE:
             return listed
         return listed or extraction.memo("headlines", lambda: self.headline_links(extraction))
@@ -272,4 +279,4 @@ class Parser:
             return (url, code) if code and same_site(url, page_url) else None
 
         return links.headline_links(extraction.page.root, page_url, target,
-                                    extraction.get("url"), extraction.get("story_code"))
+                                    extraction.get("url"), extraction.get("story_code"), extraction.counts)

@@ -89,7 +89,8 @@ class WithoutProfile:
                 return None
             return url, url_story_code(url)
 
-        return links.headline_links(extraction.page.root, page_url, target, extraction.get("url"), None)
+        return links.headline_links(extraction.page.root, page_url, target, extraction.get("url"), None,
+                                    extraction.counts)
 
 
 #: The parser of each CMS family the signs of a page can name.
@@ -146,11 +147,11 @@ class GenericParser(WithoutProfile, Parser):
             self._families[cms] = without_profile(FAMILIES[cms])(self.site)
         return self._families[cms]
 
-    def parse(self, page: Page, removed: Counter | None = None) -> ArticleItem:
+    def parse(self, page: Page, removed: Counter | None = None, counts: Counter | None = None) -> ArticleItem:
         cms = detect(page)
         if cms is None:
-            return super().parse(page, removed)
+            return super().parse(page, removed, counts)
         self.families_seen[cms] += 1
-        item = self._family(cms).parse(page, removed)
+        item = self._family(cms).parse(page, removed, counts)
         item.field_sources[CMS] = cms.value
         return item

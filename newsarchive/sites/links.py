@@ -6,6 +6,8 @@ The sidebar rules take their titles out of a body; the spider follows them.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from collections.abc import Callable
 from urllib.parse import urljoin
 
@@ -70,9 +72,15 @@ def story_lists(page, selectors: tuple[str, ...]) -> list:
     return nodes
 
 
-def listed_stories(nodes, page_url: str, resolve: LinkResolver, code_here: str | None) -> list[dict]:
+#: The count of links skipped because their href is not a URL (``http://[x``).
+MALFORMED = "links/malformed"
+
+
+def listed_stories(nodes, page_url: str, resolve: LinkResolver, code_here: str | None,
+                   counts: Counter | None = None) -> list[dict]:
     """The stories the story lists link to: title (the longest of link text
-    and image alt), URL, story code and the date line of its entry."""
+    and image alt), URL, story code and the date line of its entry. A link
+    whose href is not a URL is skipped (counted in ``counts``), never the page."""
     related: dict[str, dict] = {}
     for node in nodes:
         # lxml directly: a sidebar has dozens of links on every page,
@@ -81,7 +89,11 @@ def listed_stories(nodes, page_url: str, resolve: LinkResolver, code_here: str |
             href = (link.get("href") or "").strip()
             if not href:
                 continue
-            link_url, code = resolve(page_url, href)
+            try:
+                link_url, code = resolve(page_url, href)
+            except ValueError:
+                _malformed(counts)
+                continue
             if not code or code == code_here:
                 continue
             texts = [clean_ws(" ".join(link.itertext())), *(clean_ws(img.get("alt")) for img in link.iter("img"))]
@@ -96,16 +108,27 @@ def listed_stories(nodes, page_url: str, resolve: LinkResolver, code_here: str |
     return [entry for entry in related.values() if entry["title"]]
 
 
-def headline_links(root, page_url: str, target: Resolve, own_url: str | None, code_here: str | None) -> list[dict]:
+def _malformed(counts: Counter | None) -> None:
+    if counts is not None:
+        counts[MALFORMED] += 1
+
+
+def headline_links(root, page_url: str, target: Resolve, own_url: str | None, code_here: str | None,
+                   counts: Counter | None = None) -> list[dict]:
     """The page's links to other stories of the site with headline-long
     text, at most :data:`MAX_RELATED`; ``target`` says which story an href
-    is (or that it is none)."""
+    is (or that it is none). A link whose href is not a URL is skipped
+    (counted in ``counts``)."""
     links: dict[str, dict] = {}
     for link in root.iter("a"):
         href = (link.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        found = target(href)
+        try:
+            found = target(href)
+        except ValueError:
+            _malformed(counts)
+            continue
         if found is None:
             continue
         url, code = found
