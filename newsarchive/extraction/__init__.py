@@ -61,10 +61,15 @@ class Extracted:
     def sources(self) -> dict[str, str]:
         """Each field's source (``none``: no source had it), and the CMS
         family whose rules read a page without a profile."""
-        sources = {field: self.item.field_sources.get(field, "none") for field in FIELDS}
-        if CMS in self.item.field_sources:
-            sources[CMS] = self.item.field_sources[CMS]
-        return sources
+        return recorded_sources(self.item)
+
+
+def recorded_sources(item: ArticleItem) -> dict[str, str]:
+    """Each field's source (``none``: no source had it), and the item's CMS family if any."""
+    sources = {field: item.field_sources.get(field, "none") for field in FIELDS}
+    if CMS in item.field_sources:
+        sources[CMS] = item.field_sources[CMS]
+    return sources
 
 
 def extract(site: Site, fetched: Fetched) -> Extracted | Rejection:
@@ -94,10 +99,8 @@ def extract_page(site: Site, page: Page) -> Extracted | Rejection:
             logger.debug("Removed %s from the body of %s", dict(removed), item.url)
         if page.repaired_encoding:
             counts["encoding/repaired"] += 1
-        for field in FIELDS:
-            counts[f"fields/{field}/{item.field_sources.get(field, 'none')}"] += 1
-        if CMS in item.field_sources:
-            counts[f"fields/{CMS}/{item.field_sources[CMS]}"] += 1
+        for field, source in recorded_sources(item).items():
+            counts[f"fields/{field}/{source}"] += 1
         normalize_dates(item, zone(site.timezone), counts)
     except PageRejected as rejected:
         return Rejection(rejected.reason, rejected.detail)

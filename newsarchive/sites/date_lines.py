@@ -23,10 +23,9 @@ MAX_DATE_WORDS = 9
 MAX_DATE_LINE_WORDS = 12
 
 
-def _shaped(text: str, max_words: int, clock: bool) -> bool:
+def _shaped(text: str, clock: bool) -> bool:
     return (
-        text.count(" ") < max_words
-        and _YEAR.search(text) is not None
+        _YEAR.search(text) is not None
         and (not clock or _CLOCK.search(text) is not None)
         and not is_prose(text)
     )
@@ -37,8 +36,10 @@ def is_date_line(line: str, language: str | None = None) -> bool:
     line = clean_ws(line)
     if VISIBLE_DATE.fullmatch(line) is not None:
         return True
+    if line.count(" ") >= MAX_DATE_WORDS:  # first: every line of every body comes here
+        return False
     text = ascii_digits(line)
-    return _shaped(text, MAX_DATE_WORDS, clock=False) and parse_local(text, language) is not None
+    return _shaped(text, clock=False) and parse_local(text, language) is not None
 
 
 def dated_line(text: str, language: str | None = None) -> str | None:
@@ -48,7 +49,9 @@ def dated_line(text: str, language: str | None = None) -> str | None:
     if found and " - " in found.group(0):
         return clean_ws(found.group(0))
     line = clean_ws(text)
+    if line.count(" ") >= MAX_DATE_LINE_WORDS:
+        return None
     converted = ascii_digits(line)
-    if _shaped(converted, MAX_DATE_LINE_WORDS, clock=True) and parse_local(converted, language) is not None:
+    if _shaped(converted, clock=True) and parse_local(converted, language) is not None:
         return line
     return None

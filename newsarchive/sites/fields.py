@@ -26,7 +26,7 @@ from newsarchive.sites.css import first_attr, first_text, select, select_first, 
 from newsarchive.sites.main_text import MAIN_TEXT, main_text_body
 from newsarchive.sites.page_data import page_data_body
 from newsarchive.sites.date_lines import dated_line
-from newsarchive.sites.text import STORY_CODE_LABELS, VISIBLE_DATE, clean_ws, element_text, markup_to_text, text_lines
+from newsarchive.sites.text import STORY_CODE_LABEL, VISIBLE_DATE, clean_ws, element_text, markup_to_text, text_lines
 from newsarchive.sites.titles import headline_of_title_tag, without_site_name, without_suffix
 from newsarchive.sites.urls import normalize_story_code, normalize_url, same_site, url_story_code
 
@@ -40,8 +40,7 @@ SITE = "site"
 CMS = "cms"
 #: A line that gives the story code: ``Story Code : 1023423``, ``کد خبر : ۱۰۲۳۴۲۳``,
 #: ``رمز الخبر: ...``, ``خبر کا کوڈ : ...`` (``\d`` takes every script's digits).
-STORY_CODE_TEXT = re.compile(
-    "(?:" + "|".join(label.replace(" ", r"\s*") for label in STORY_CODE_LABELS) + r")\s*:\s*(\d+)", re.I)
+STORY_CODE_TEXT = re.compile(STORY_CODE_LABEL + r"\s*:\s*(\d+)", re.I)
 
 #: A source's reading of a field on a page (a value, or something falsy).
 Rule = Callable[["Parser", "Extraction"], Any]

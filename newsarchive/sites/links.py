@@ -7,7 +7,6 @@ The sidebar rules take their titles out of a body; the spider follows them.
 from __future__ import annotations
 
 from collections import Counter
-
 from collections.abc import Callable
 from urllib.parse import urljoin
 

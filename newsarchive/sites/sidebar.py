@@ -47,12 +47,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from newsarchive.sites.date_lines import is_date_line
-from newsarchive.sites.text import SIDEBAR_HEADING, STORY_CODE_LABELS, body_to_lines, clean_ws, is_prose
+from newsarchive.sites.text import SIDEBAR_HEADING, STORY_CODE_LABEL, body_to_lines, clean_ws, is_prose
 
 
 CHROME = re.compile(
     r"^(?:"
-    r"(?:" + "|".join(label.replace(" ", r"\s*") for label in STORY_CODE_LABELS) + r")\s*:?\s*\d+"
+    + STORY_CODE_LABEL + r"\s*:?\s*\d+"
     r"|comments?|print|send to (?:a )?friend|share(?: this)?|add comment"
     r"|تبصرہ|نظرات|ارسال نظر|تعليق"
     r")$",

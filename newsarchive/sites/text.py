@@ -50,6 +50,8 @@ STORY_CODE_LABELS_BY_LANGUAGE = {
 #: Longest first, so that a label is not matched by its own tail.
 STORY_CODE_LABELS = tuple(sorted((label for labels in STORY_CODE_LABELS_BY_LANGUAGE.values() for label in labels),
                                  key=len, reverse=True))
+#: Any of them as a regular expression, spaces in a label matching any run of spaces (or none).
+STORY_CODE_LABEL = "(?:" + "|".join(label.replace(" ", r"\s*") for label in STORY_CODE_LABELS) + ")"
 
 
 #: Headings of lists of other stories, in the languages of the outlets a

@@ -51,10 +51,11 @@ from newsarchive import signals as newsarchive_signals
 from newsarchive.items import DropReason, PageDrop, StoryAlias
 from newsarchive.extraction import Fetched, Rejection, extract
 from newsarchive.extraction.dates import parse_day
+from newsarchive.extraction.identity import archived_code
 from newsarchive.config import list_setting
 from newsarchive.sites import PACKAGE, Profiles
 from newsarchive.sites.base import Site
-from newsarchive.sites.urls import URL_HASH, host, origin
+from newsarchive.sites.urls import host, origin
 
 DEFAULT_MAX_PAGES = 10
 #: The spider arguments (``-a NAME=VALUE``) a site spider takes.
@@ -427,19 +428,12 @@ class SiteSpider(scrapy.Spider):
         yield item
 
     def keep_archived_identity(self, item) -> None:
-        """A story the archive holds under another code, by one of the URLs
-        that led to this page, stays that story: a code read from a URL (an
-        edited slug's canonical URL, say) yields to the archive's, and so
-        does a stated id to a story first archived by its URL's hash."""
-        for url in (item.url, *item.aliases):
-            known = self.known.story_for_url(self.site.name, url)
-            if not known or known == item.story_code:
-                continue
-            if item.field_sources.get("story_code") == "url" or URL_HASH.match(known):
-                self.logger.info("%s is story %s of the archive (the page reads as %s)", item.url, known, item.story_code)
-                self._inc("identity/kept_archived")
-                item.story_code = known
-            return
+        """The page is the archive's story for one of its URLs (see ``extraction.identity``)."""
+        known = archived_code(item, lambda url: self.known.story_for_url(self.site.name, url))
+        if known is not None:
+            self.logger.info("%s is story %s of the archive (the page reads as %s)", item.url, known, item.story_code)
+            self._inc("identity/kept_archived")
+            item.story_code = known
 
     def article_failed(self, failure):
         classified = classify(failure)
