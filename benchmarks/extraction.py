@@ -1,9 +1,12 @@
 """Body extraction on real article pages: ours against trafilatura.
 
-    python benchmarks/extraction.py [--pages ../shared/extraction/aeb]
+    python benchmarks/extraction.py [--pages ../shared/extraction/aeb] [--fundus DIR]
 
 The pages and ground truth are scrapinghub's article-extraction-benchmark
-(not part of this project: pass their folder). Prints body precision,
+(not part of this project: pass their folder). ``--fundus`` adds a second
+set: the publisher pages of Fundus's parser tests with their reviewed
+output (``tests/resources/parser/test_data`` of a Fundus checkout), each
+page's body being its summary, section headlines and paragraphs in order. Prints body precision,
 recall and F1 with the benchmark's own metric (4-token shingles, per-page
 normalized), pages/s, and how many pages' bodies still hold a list of
 related-story headlines (two or more lines that are headline-long link texts
@@ -88,6 +91,31 @@ def has_related_list(body: str, headlines: set[str]) -> bool:
     return len(lines & headlines) >= 2
 
 
+def fundus_pages(folder: Path) -> tuple[dict[str, Page], dict[str, dict]]:
+    """Fundus's test pages and their reviewed output: a publisher's pages
+    (``Name_YYYY_MM_DD.html.gz``) in date order are its parser versions in
+    order (``V1``, ``V1_1``, ``V2`` in ``Name.json``), as Fundus pairs them."""
+    pages, truth = {}, {}
+    for expected_file in sorted(folder.glob("*/*.json")):
+        if expected_file.name == "meta.info":
+            continue
+        meta = json.loads((expected_file.parent / "meta.info").read_text(encoding="utf-8"))
+        expected = json.loads(expected_file.read_text(encoding="utf-8"))
+        versions = sorted(expected, key=lambda v: tuple(int(n) for n in re.findall(r"\d+", v)))
+        htmls = sorted(expected_file.parent.glob(f"{expected_file.stem}_*.html.gz"))
+        for version, html in zip(versions, htmls):
+            entry = expected[version]
+            body = entry.get("body") or {}
+            lines = list(body.get("summary") or [])
+            for section in body.get("sections") or []:
+                lines += list(section.get("headline") or []) + list(section.get("paragraphs") or [])
+            page_id = f"{expected_file.parent.name}/{html.name}"
+            url = meta[html.name]["url"]
+            pages[page_id] = Page.from_http(url, {"Content-Type": "text/html"}, gzip.decompress(html.read_bytes()))
+            truth[page_id] = {"url": url, "articleBody": "\n".join(lines), "title": entry.get("title")}
+    return pages, truth
+
+
 def trafilatura_body(page: Page) -> str:
     return trafilatura.extract(page.html, url=page.url) or ""
 
@@ -122,22 +150,23 @@ def check_titles() -> None:
     print(f"{'newsarchive (generic parser)':<34} {ours / len(pages):>6.3f} ({ours})")
 
 
+def check_fundus_titles(pages: dict[str, Page], truth: dict[str, dict]) -> None:
+    titled = [i for i in pages if truth[i].get("title")]
+    ours = sum(clean_ws(our_title(pages[i])) == clean_ws(truth[i]["title"]) for i in titled)
+    theirs = sum(clean_ws(getattr(trafilatura.extract_metadata(pages[i].html), "title", None))
+                 == clean_ws(truth[i]["title"]) for i in titled)
+    print(f"titles exactly right on {len(titled)} of them:")
+    print(f"{'trafilatura metadata':<34} {theirs / len(titled):>6.3f} ({theirs})")
+    print(f"{'newsarchive (generic parser)':<34} {ours / len(titled):>6.3f} ({ours})")
+
+
 def our_title(page: Page) -> str | None:
     """The title the generic parser resolves (also for a page that it then
     refuses as too short for an article: the fixtures' bodies are short)."""
     return Extraction(generic_site(page.url).page_parser, page).get("title")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
-    args = parser.parse_args()
-    truth = json.loads((args.pages / "ground-truth.json").read_text(encoding="utf-8"))
-    responses = {}
-    for page_id, entry in truth.items():
-        body = gzip.decompress((args.pages / "html" / f"{page_id}.html.gz").read_bytes())
-        # Decoded up front: not part of either extractor's time.
-        responses[page_id] = Page.from_http(entry["url"], {"Content-Type": "text/html"}, body)
+def compare(responses: dict[str, Page], truth: dict[str, dict]) -> None:
     headlines = {page_id: headline_links(r) for page_id, r in responses.items()}
     print(f"{len(responses)} pages; ground truth with a related-story list: "
           f"{sum(has_related_list(truth[i]['articleBody'], headlines[i]) for i in responses)}")
@@ -149,6 +178,35 @@ def main() -> None:
         p, r, f1 = score([(bodies[i], truth[i]["articleBody"]) for i in responses])
         lists = sum(has_related_list(bodies[i], headlines[i]) for i in responses)
         print(f"{name:<34} {p:>6.3f} {r:>6.3f} {f1:>6.3f} {rate:>8.1f} {lists:>14}")
+
+
+def warm_up(responses: dict[str, Page]) -> None:
+    """Both extractors once over a few pages: their imports and first-use
+    caches are not part of either's rate."""
+    for page in list(responses.values())[:5]:
+        trafilatura_body(page)
+        our_body(page)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
+    parser.add_argument("--fundus", type=Path, help="a Fundus checkout's tests/resources/parser/test_data")
+    args = parser.parse_args()
+    truth = json.loads((args.pages / "ground-truth.json").read_text(encoding="utf-8"))
+    responses = {}
+    for page_id, entry in truth.items():
+        body = gzip.decompress((args.pages / "html" / f"{page_id}.html.gz").read_bytes())
+        # Decoded up front: not part of either extractor's time.
+        responses[page_id] = Page.from_http(entry["url"], {"Content-Type": "text/html"}, body)
+    warm_up(responses)
+    print("article-extraction-benchmark:")
+    compare(responses, truth)
+    if args.fundus:
+        pages, fundus_truth = fundus_pages(args.fundus)
+        print("\nFundus's publisher test pages:")
+        compare(pages, fundus_truth)
+        check_fundus_titles(pages, fundus_truth)
     check_titles()
 
 
