@@ -6,8 +6,8 @@ The pages and ground truth are scrapinghub's article-extraction-benchmark
 (not part of this project: pass their folder). ``--fundus`` adds a second
 set: the publisher pages of Fundus's parser tests with their reviewed
 output (``tests/resources/parser/test_data`` of a Fundus checkout), each
-page's body being its summary, section headlines and paragraphs in order. Prints body precision,
-recall and F1 with the benchmark's own metric (4-token shingles, per-page
+page's body being its summary, section headlines and paragraphs in order.
+Prints body precision, recall and F1 with the benchmark's own metric (4-token shingles, per-page
 normalized), pages/s, and how many pages' bodies still hold a list of
 related-story headlines (two or more lines that are headline-long link texts
 of the same page).
@@ -97,8 +97,6 @@ def fundus_pages(folder: Path) -> tuple[dict[str, Page], dict[str, dict]]:
     order (``V1``, ``V1_1``, ``V2`` in ``Name.json``), as Fundus pairs them."""
     pages, truth = {}, {}
     for expected_file in sorted(folder.glob("*/*.json")):
-        if expected_file.name == "meta.info":
-            continue
         meta = json.loads((expected_file.parent / "meta.info").read_text(encoding="utf-8"))
         expected = json.loads(expected_file.read_text(encoding="utf-8"))
         versions = sorted(expected, key=lambda v: tuple(int(n) for n in re.findall(r"\d+", v)))
@@ -141,23 +139,13 @@ def titled_pages() -> list[tuple[Page, str]]:
     return pages
 
 
-def check_titles() -> None:
-    pages = titled_pages()
+def check_titles(pages: list[tuple[Page, str]], heading: str) -> None:
+    """How many of the pages' titles each extractor gets exactly right."""
     ours = sum(our_title(page) == title for page, title in pages)
     theirs = sum(clean_ws(getattr(trafilatura.extract_metadata(page.html), "title", None)) == title for page, title in pages)
-    print(f"\ntitles exactly right on {len(pages)} fixture article pages parsed without a profile:")
+    print(f"titles exactly right on {len(pages)} {heading}:")
     print(f"{'trafilatura metadata':<34} {theirs / len(pages):>6.3f} ({theirs})")
     print(f"{'newsarchive (generic parser)':<34} {ours / len(pages):>6.3f} ({ours})")
-
-
-def check_fundus_titles(pages: dict[str, Page], truth: dict[str, dict]) -> None:
-    titled = [i for i in pages if truth[i].get("title")]
-    ours = sum(clean_ws(our_title(pages[i])) == clean_ws(truth[i]["title"]) for i in titled)
-    theirs = sum(clean_ws(getattr(trafilatura.extract_metadata(pages[i].html), "title", None))
-                 == clean_ws(truth[i]["title"]) for i in titled)
-    print(f"titles exactly right on {len(titled)} of them:")
-    print(f"{'trafilatura metadata':<34} {theirs / len(titled):>6.3f} ({theirs})")
-    print(f"{'newsarchive (generic parser)':<34} {ours / len(titled):>6.3f} ({ours})")
 
 
 def our_title(page: Page) -> str | None:
@@ -206,8 +194,10 @@ def main() -> None:
         pages, fundus_truth = fundus_pages(args.fundus)
         print("\nFundus's publisher test pages:")
         compare(pages, fundus_truth)
-        check_fundus_titles(pages, fundus_truth)
-    check_titles()
+        check_titles([(pages[i], clean_ws(t["title"])) for i, t in fundus_truth.items() if t.get("title")],
+                     "of them")
+    print()
+    check_titles(titled_pages(), "fixture article pages parsed without a profile")
 
 
 if __name__ == "__main__":
