@@ -42,6 +42,7 @@ import trafilatura  # noqa: E402
 from newsarchive.extraction import Rejection, extract_page  # noqa: E402
 from newsarchive.sites import generic_site  # noqa: E402
 from newsarchive.sites.engine import Extraction  # noqa: E402
+from newsarchive.sites.local_dates import parse_local  # noqa: E402
 from newsarchive.sites.page import Page  # noqa: E402
 from newsarchive.sites.text import clean_ws  # noqa: E402
 
@@ -174,6 +175,9 @@ def warm_up(responses: dict[str, Page]) -> None:
     for page in list(responses.values())[:5]:
         trafilatura_body(page)
         our_body(page)
+    # dateparser compiles each of its languages' patterns once a process,
+    # the first time a line in an unknown language is read (about 5 s).
+    parse_local("sábado, 1 de enero de 2000 às 10:00", None)
 
 
 def main() -> None:

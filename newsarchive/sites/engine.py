@@ -244,6 +244,8 @@ class Parser:
                 related_titles=[entry.get("title") or "" for entry in self.related_to(extraction, source)],
                 lead=lead if lead_shown_apart(extraction.sources.get("lead")) else None,
                 language=extraction.get("language"),
+                # A site's own body container holds no menus; a page's main text may.
+                link_texts=frozenset() if source == SITE else links.link_texts(extraction.page.root),
             )
 
         return extraction.memo(f"cleaned/{source}", clean)

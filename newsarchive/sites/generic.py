@@ -22,8 +22,6 @@ from collections import Counter
 from functools import cache
 from urllib.parse import urljoin
 
-from lxml import etree
-
 from newsarchive.items import ArticleItem, DropReason
 from newsarchive.sites import links
 from newsarchive.sites.cms import Cms, detect
@@ -45,7 +43,7 @@ def container_main_text(parser: Parser, extraction: Extraction) -> list[str]:
     for css in parser.body:
         nodes = select(extraction.page, css)
         if nodes:
-            return main_text(extraction.page, html=etree.tostring(nodes[0], encoding="unicode"))
+            return main_text(extraction.page, nodes[0])
     return []
 
 

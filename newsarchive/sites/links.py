@@ -18,7 +18,9 @@ from newsarchive.sites.date_lines import is_date_line
 from newsarchive.sites.text import SIDEBAR_HEADING, clean_ws
 from newsarchive.sites.urls import origin
 
-__all__ = ["HEADLINE_WORDS", "MAX_RELATED", "LinkResolver", "headline_links", "listed_stories", "story_lists"]
+__all__ = [
+    "HEADLINE_WORDS", "MAX_RELATED", "LinkResolver", "headline_links", "link_texts", "listed_stories", "story_lists",
+]
 
 #: Link text this long is a headline, not a menu entry.
 HEADLINE_WORDS = 4
@@ -123,6 +125,11 @@ def headline_links(root, page_url: str, target: Resolve, own_url: str | None, co
         href = (link.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
+        # The text first: most of a page's links are menus and buttons, and
+        # resolving a URL costs more than reading a link's words.
+        title = clean_ws(" ".join(link.itertext()))
+        if title.count(" ") + 1 < HEADLINE_WORDS:
+            continue
         try:
             found = target(href)
         except ValueError:
@@ -133,12 +140,23 @@ def headline_links(root, page_url: str, target: Resolve, own_url: str | None, co
         url, code = found
         if code == code_here or url == own_url:
             continue
-        title = clean_ws(" ".join(link.itertext()))
-        if len(title.split()) < HEADLINE_WORDS:
-            continue
         entry = links.setdefault(code, {"title": title, "url": url, "story_code": code, "date": None})
         if len(title) > len(entry["title"]):
             entry["title"] = title
         if len(links) >= MAX_RELATED:
             break
     return list(links.values())
+
+
+def link_texts(root) -> frozenset[str]:
+    """The case-folded texts of the page's links to other pages (not its
+    anchors): menus, breadcrumbs, section names, promotions."""
+    texts = set()
+    for link in root.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:")):
+            continue
+        text = clean_ws(" ".join(link.itertext()))
+        if text:
+            texts.add(text.casefold())
+    return frozenset(texts)

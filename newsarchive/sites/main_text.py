@@ -3,20 +3,31 @@ finds one."""
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import TYPE_CHECKING
 
+import lxml.html
+
 from newsarchive.sites.markup import main_text_markup
 from newsarchive.sites.page import Page
-from newsarchive.sites.text import clean_ws, element_text, prose_length, text_lines
+from newsarchive.sites.text import clean_ws, element_text, is_prose, prose_length, text_lines
 
 if TYPE_CHECKING:
     from newsarchive.sites.engine import Extraction
 
 #: The source name of a body taken from the main text.
 MAIN_TEXT = "main_text"
-#: Below this share of the default mode's main text, precision mode has
-#: pruned the body itself, not just its clutter.
+#: A reading whose prose is less than this share of its text is mostly
+#: menus and link lists, and one whose prose is less than this share of the
+#: page's paragraphs found a part of the body: either is in doubt.
+MIN_PROSE_SHARE = 0.5
+#: A reading shorter than this may be trafilatura's rescue of a page whose
+#: body it did not find (the whole page's text, headline and date lines in
+#: one): in doubt too.
+MIN_SURE_LENGTH = 1000
+#: Below this share of the default mode's prose, precision mode has pruned
+#: the body itself, not just its clutter.
 PRECISION_KEEPS_AT_LEAST = 0.25
 
 
@@ -27,44 +38,89 @@ PRECISION_KEEPS_AT_LEAST = 0.25
 _JOINERS = {"\u200c": "\ufffc", "\u200d": "\u2bd1"}
 
 
-def _extract(html: str, url: str, **options) -> list[str]:
-    """trafilatura's text of ``html``, one cleaned line per paragraph."""
+def _with_stand_ins(tree, html: str) -> tuple[object, dict[str, str]]:
+    """``tree``, or a copy of it with the joiners its page holds replaced by their stand-ins."""
+    joiners = {j: stand_in for j, stand_in in _JOINERS.items() if j in html and stand_in not in html}
+    if not joiners:
+        return tree, joiners
+    tree = copy.deepcopy(tree)
+    for element in tree.iter():
+        for joiner, stand_in in joiners.items():
+            if element.text and joiner in element.text:
+                element.text = element.text.replace(joiner, stand_in)
+            if element.tail and joiner in element.tail:
+                element.tail = element.tail.replace(joiner, stand_in)
+    return tree, joiners
+
+
+def _extract(tree, page: Page, **options) -> list[str]:
+    """trafilatura's text of ``tree`` (which it copies), one cleaned line per paragraph."""
     import trafilatura  # on first use: it is slow to import and rules usually match
 
-    joiners = {j: stand_in for j, stand_in in _JOINERS.items() if j in html and stand_in not in html}
-    for joiner, stand_in in joiners.items():
-        html = html.replace(joiner, stand_in)
-    text = trafilatura.extract(html, url=url, include_comments=False, **options) or ""
+    tree, joiners = _with_stand_ins(tree, page.html)
+    text = trafilatura.extract(tree, url=page.url, include_comments=False, **options) or ""
     for joiner, stand_in in joiners.items():
         text = text.replace(stand_in, joiner)
     return [line for line in (clean_ws(t) for t in text.splitlines()) if line]
 
 
-def main_text(page: Page, html: str | None = None) -> list[str]:
-    """The page's main text (or that of ``html``, a part of it), one line per paragraph."""
-    if html is None:
-        html = main_text_markup(page.root) or page.html
-    if not html.strip():
-        return []
-    # It logs pages it cannot read (an empty document) as errors of its
-    # own; here such a page is a drop with its reason, counted once.
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    # Precision first: the sidebar rules then take out what still leaks.
-    lines = _extract(html, page.url, favor_precision=True)
+def _paragraph_prose(tree) -> int:
+    """How much prose the tree's paragraphs hold."""
+    return sum(len(text) for text in (clean_ws(" ".join(p.itertext())) for p in tree.iter("p")) if is_prose(text))
+
+
+def _in_doubt(lines: list[str], tree) -> bool:
+    length = sum(map(len, lines))
+    if length < MIN_SURE_LENGTH:
+        return True
+    prose = prose_length(lines)
+    return prose < MIN_PROSE_SHARE * length or prose < MIN_PROSE_SHARE * _paragraph_prose(tree)
+
+
+def _careful(tree, page: Page) -> list[str]:
+    """trafilatura's full cascade, compared with readability's and jusText's
+    readings: precision first, the default mode's where precision pruned the
+    body itself (containers it takes for hidden, grids of blocks)."""
+    lines = _extract(tree, page, favor_precision=True)
     if not lines:
-        return lines  # nothing in the markup: the page's data is a later source
-    # Precision mode also prunes whole bodies (containers it takes for
-    # hidden, grids of blocks): when it keeps only a small part of the
-    # sentences the default mode finds, the fuller text wins and the
-    # sidebar rules clean it. Sentences, because the default mode's
-    # extra menus and headline lists are not a sign of a pruned body.
+        return lines
+    # Sentences, because the default mode's extra menus and headline lists
+    # are not a sign of a pruned body.
     kept = prose_length(lines)
     if kept >= PRECISION_KEEPS_AT_LEAST * prose_length(text_lines(page.root)):
         return lines  # a share the default mode could not beat: it finds no more than the page has
-    fuller_lines = _extract(html, page.url)
-    if kept < PRECISION_KEEPS_AT_LEAST * prose_length(fuller_lines):
-        return fuller_lines
+    fuller = _extract(tree, page)
+    if kept < PRECISION_KEEPS_AT_LEAST * prose_length(fuller):
+        return fuller
     return lines
+
+
+def _document(element):
+    """A page holding only ``element`` (a copy): trafilatura reads documents, not fragments."""
+    document = lxml.html.document_fromstring("<html><body></body></html>")
+    document.find("body").append(copy.deepcopy(element))
+    return document
+
+
+def main_text(page: Page, element=None) -> list[str]:
+    """The page's main text (or that of ``element``, a part of it), one line per paragraph.
+
+    trafilatura's default mode in its fast form first (its own extractor
+    alone, on the page's tree: the page is parsed once); the sidebar rules
+    then take out what leaks. Only a reading in doubt — short, mostly
+    menus and lists, or a small part of the page's paragraphs — pays for
+    the full cascade (``_careful``).
+    """
+    tree = _document(element) if element is not None else main_text_markup(page.root)
+    if tree is None:
+        tree = page.root
+    # It logs pages it cannot read (an empty document) as errors of its
+    # own; here such a page is a drop with its reason, counted once.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    lines = _extract(tree, page, fast=True)
+    if lines and not _in_doubt(lines, tree):
+        return lines
+    return _careful(tree, page)
 
 
 def main_text_body(extraction: Extraction) -> list[str]:

@@ -55,6 +55,8 @@ def split_bodies(root) -> list[list]:
             if child.tag in _CONTAINERS and (child.get("class") or "").strip():
                 seen.setdefault((child.tag, child.get("class").strip()), []).append(child)
         for members in seen.values():
+            if len(members) < 2:
+                continue
             parts = [m for m in members if _body_part(m)]
             if len(parts) >= 2 and _separated(parts):
                 groups.append(parts)
@@ -69,9 +71,9 @@ def _separated(parts: list) -> bool:
     return any(b - a > 1 for a, b in zip(positions, positions[1:]))
 
 
-def main_text_markup(root) -> str | None:
-    """The page's markup with layout tables turned into plain blocks and a
-    body's parts joined into its first container, or None when it has
+def main_text_markup(root):
+    """A copy of the page's tree with layout tables turned into plain blocks
+    and a body's parts joined into its first container, or None when it has
     neither.
 
     Older sites lay pages out with tables: the article is a cell among
@@ -97,5 +99,5 @@ def main_text_markup(root) -> str | None:
                 continue
             first.extend(list(part))
             part.getparent().remove(part)
-    return etree.tostring(tree, encoding="unicode", method="html")
+    return tree
 

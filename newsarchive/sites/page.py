@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from lxml import etree
 from parsel import Selector
 
 from newsarchive.items import DropReason
@@ -97,7 +98,11 @@ class Page:
     def selector(self) -> Selector:
         return Selector(text=self.html or "<html></html>", type="html", base_url=self.url)
 
-    @property
+    @cached_property
     def root(self):
-        """The lxml root element."""
-        return self.selector.root
+        """The lxml root element, without the markup's comments and
+        processing instructions: nothing a reader sees, and trafilatura,
+        handed this tree, drops the text that follows one inside a paragraph."""
+        root = self.selector.root
+        etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+        return root

@@ -13,7 +13,8 @@ Rules, in order (each removed line is counted under its reason):
     ``Story Code : N``, ``Comment`` and similar controls, alone on a line.
 ``date``
     A line that is only a date (``8 November 2022``,
-    ``Tuesday 8 November 2022 - 09:18``).
+    ``Tuesday 8 November 2022 - 09:18``), also behind a bullet and a
+    label of a word or two (``- Published 18 November 2019``).
 ``sidebar``
     A "Featured Stories" (or "Related News", ...) heading and the
     title-shaped lines after it, up to the first line that reads as prose.
@@ -21,7 +22,9 @@ Rules, in order (each removed line is counted under its reason):
     A line that is the title of a story the page links in its sidebar, or
     that title's alt-text copy cut at an apostrophe (single-quoted ``alt``
     attributes end there), also behind a bullet or a short label
-    (``- Title``, ``Read more: Title``).
+    (``- Title``, ``Read more: Title``) or followed by its teaser
+    (``- Title The teaser's words``); a line that points to another story
+    behind a story-list heading (``(Read also: Title)``).
 ``doubled_title``
     Two adjacent copies of a short line (alt text + link text, the alt copy
     possibly cut at an apostrophe) next to a date line, equal to the
@@ -37,6 +40,14 @@ Rules, in order (each removed line is counted under its reason):
     description) is often the first paragraph itself, and stays.
 ``duplicate_paragraph``
     A paragraph identical to the one before it.
+``link``
+    A line that is not prose and is the whole text of one of the page's
+    links (a promotion, a teaser, ``Get the app by clicking here``), unless
+    the link shows its address.
+``navigation``
+    A menu or breadcrumb line above the first paragraph: punctuation alone
+    (``|``, ``»``), or the whole text of one of the page's links (``Home``,
+    ``Archive``, a section's name).
 """
 
 from __future__ import annotations
@@ -47,7 +58,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from newsarchive.sites.date_lines import is_date_line
-from newsarchive.sites.text import SIDEBAR_HEADING, STORY_CODE_LABEL, body_to_lines, clean_ws, is_prose
+from newsarchive.sites.text import (
+    SIDEBAR_HEADING, STORY_CODE_LABEL, STORY_POINTER, body_to_lines, clean_ws, is_prose,
+)
 
 
 CHROME = re.compile(
@@ -94,6 +107,27 @@ def _linked_title(key: str) -> str | None:
     return match.group("title").strip()
 
 
+_URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$")
+_BULLET = re.compile(r"^[-–—•·*>»]+\s*")
+#: A bullet, then a label of a word or two before a date (``- Published 18 November 2019``).
+_DATE_LABEL = re.compile(r"^(?:[-–—•·*>»]+\s*)?(?:[^\W\d]+\s+){0,1}[^\W\d]+\s*[:：]?\s+(?=\d)")
+
+
+def _bullet_with_title(key: str, related: frozenset[str]) -> bool:
+    """``key`` is a bulleted line that starts with a related story's title
+    and goes on with its teaser."""
+    bullet = _BULLET.match(key)
+    if bullet is None:
+        return False
+    rest = key[bullet.end():]
+    return any(rest.startswith(title + " ") and title.count(" ") >= 2 for title in related)
+
+
+def _is_labelled_date(line: str, language: str | None) -> bool:
+    label = _DATE_LABEL.match(line)
+    return label is not None and line.count(" ") < 12 and is_date_line(line[label.end():], language)
+
+
 def _is_alt_copy(short: str, full: str) -> bool:
     """``short`` is ``full``, or ``full`` cut where an apostrophe closed a
     single-quoted alt attribute."""
@@ -131,10 +165,12 @@ def strip_sidebar(
     related_titles: Iterable[str] = (),
     lead: str | None = None,
     language: str | None = None,
+    link_texts: frozenset[str] = frozenset(),
 ) -> tuple[str, Counter]:
     """Return the cleaned body (paragraphs separated by a blank line) and a
     count of removed lines per reason. ``language`` is the page's, for
-    reading its date lines.
+    reading its date lines; ``link_texts`` the case-folded texts of its
+    links (menus, breadcrumbs, promotions).
 
     The rules run until nothing more goes: removing lines can bring two
     copies of a line together, and a second run must find nothing to do.
@@ -143,7 +179,7 @@ def strip_sidebar(
     related = _related_keys(related_titles)
     removed: Counter = Counter()
     while True:
-        kept, removed_now = _strip_once(lines, title, related, lead, language)
+        kept, removed_now = _strip_once(lines, title, related, lead, language, link_texts)
         if not removed_now:
             return "\n\n".join(lines), removed
         removed.update(removed_now)
@@ -151,12 +187,12 @@ def strip_sidebar(
 
 
 def _strip_once(lines: list[str], title: str | None, related: frozenset[str], lead: str | None,
-                language: str | None) -> tuple[list[str], Counter]:
+                language: str | None, link_texts: frozenset[str]) -> tuple[list[str], Counter]:
     # Lines come cleaned (body_to_lines): their keys, dates and prose-ness
     # are worked out once.
     count = len(lines)
     keys = [line.casefold() for line in lines]
-    dated = [is_date_line(line, language) for line in lines]
+    dated = [is_date_line(line, language) or _is_labelled_date(line, language) for line in lines]
     prose = [is_prose(line) for line in lines]
     keep = [True] * count
     removed: Counter = Counter()
@@ -197,8 +233,18 @@ def _strip_once(lines: list[str], title: str | None, related: frozenset[str], le
 
     if related:
         for i in range(count):
-            if keep[i] and (keys[i] in related or (not prose[i] and _linked_title(keys[i]) in related)):
+            if keep[i] and (keys[i] in related or (not prose[i] and _linked_title(keys[i]) in related)
+                            or (not prose[i] and _bullet_with_title(keys[i], related))):
                 drop(i, "related")
+    for i in range(count):
+        if keep[i] and lines[i].count(" ") < BOILERPLATE_MAX_WORDS and STORY_POINTER.match(lines[i]):
+            drop(i, "related")
+
+    if link_texts:
+        for i in range(count):
+            # A link that shows its address is what the text points to.
+            if keep[i] and not prose[i] and keys[i] in link_texts and not _URL_TEXT.match(keys[i]):
+                drop(i, "link")
 
     for i in range(count):
         # Word count first: most lines are prose, too long to be furniture.
@@ -234,6 +280,8 @@ def _strip_once(lines: list[str], title: str | None, related: frozenset[str], le
             continue
         if prose[i]:
             break
+        if keys[i] in link_texts or not any(ch.isalnum() for ch in lines[i]):
+            drop(i, "navigation")
 
     if not removed:
         return lines, removed

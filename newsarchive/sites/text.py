@@ -89,6 +89,14 @@ SIDEBAR_HEADING = re.compile(
     + r")\s*[:.]?$",
     re.I,
 )
+#: A line that points to another story behind a story-list heading:
+#: ``(Read also: Title)``, ``Leggi anche su: Title``.
+STORY_POINTER = re.compile(
+    r"^[(\[]?\s*(?:related(?: \w+)?|"
+    + "|".join(re.escape(heading) for heading in STORY_LIST_HEADINGS)
+    + r")(?:\s+\w{1,4})?\s*[:：]\s*\S.*$",
+    re.I,
+)
 
 
 #: Persian and Eastern Arabic digits, and the Arabic decimal and thousands signs, to ASCII.

@@ -135,3 +135,35 @@ def test_clean_body_is_untouched():
     body = "\n\n".join(seed_paragraphs())
     cleaned, removed = strip_sidebar(body, title=TITLE, related_titles=featured_titles())
     assert cleaned == body and not removed
+
+
+def test_menu_and_breadcrumb_lines_above_the_first_paragraph_are_removed():
+    paragraph = "The council met on Tuesday and agreed a new plan for the city's buses, to start in the autumn."
+    later = "Home owners in the north will pay for it, the council said in a statement on Tuesday."
+    body = "\n\n".join(["Home", "|", "World", "»", paragraph, later])
+    cleaned, removed = strip_sidebar(body, link_texts=frozenset({"home", "world"}))
+    assert cleaned.split("\n\n") == [paragraph, later]
+    # The links go as links wherever they stand; the separators between them as navigation.
+    assert removed == {"link": 2, "navigation": 2}
+
+
+def test_lines_that_are_only_a_link_or_point_to_another_story_are_removed():
+    paragraph = "The council met on Tuesday and agreed a new plan for the city's buses, to start in the autumn."
+    related = ("Trams return to the old town", "Night buses for the airport")
+    body = "\n\n".join([
+        paragraph,
+        "GET THE NEWS APP BY CLICKING HERE",                     # a promotion's link
+        "(Read also: Cycle lanes for every district)",           # a pointer behind a list heading
+        "- Trams return to the old town The first line opens in May",  # a teaser entry: title, then subline
+        "- Published 18 November 2019",                          # a labelled date
+        "http://bus.example/plan",                               # a link that shows its address stays
+        "- Night buses for the airport will run every hour from June, the council said on Tuesday.",
+    ])
+    links = frozenset({"get the news app by clicking here", "http://bus.example/plan"})
+    cleaned, removed = strip_sidebar(body, related_titles=related, link_texts=links)
+    assert cleaned.split("\n\n") == [
+        paragraph, "http://bus.example/plan",
+        # A bullet of the story's own text that opens with a link is prose: it stays.
+        "- Night buses for the airport will run every hour from June, the council said on Tuesday.",
+    ]
+    assert removed == {"link": 1, "related": 2, "date": 1}

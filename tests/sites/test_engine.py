@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from lxml import etree
 
 from newsarchive.replay.expected import expected_item
 from newsarchive.replay.pages import SavedSite
@@ -87,7 +88,7 @@ def test_a_data_table_is_left_to_the_main_text_extractor():
     data = "<table><tr><th>Party</th><th>Seats</th></tr><tr><td>A</td><td>12</td></tr></table>"
     assert main_text_markup(page(f"<html><body><p>Text.</p>{data}</body></html>").root) is None
     layout = "<table><tr><td><div>Menu</div></td><td>One.<br><br>Two.</td></tr></table>"
-    unwrapped = main_text_markup(page(f"<html><body>{layout}</body></html>").root)
+    unwrapped = etree.tostring(main_text_markup(page(f"<html><body>{layout}</body></html>").root), encoding="unicode")
     assert "<table" not in unwrapped and "One." in unwrapped
 
 
