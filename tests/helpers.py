@@ -78,6 +78,20 @@ def newsarchive(cwd, *args: str) -> subprocess.CompletedProcess:
 
 
 UTC_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+#: Each stored form of a date with the zone sources it goes with: a UTC
+#: instant, a day alone, a wall-clock time whose zone is not known.
+DATE_FORMS = (
+    (UTC_ISO, ("page", "site default", "other date")),
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), ("date only",)),
+    (re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"), ("unknown",)),
+)
+
+
+def date_form_ok(published: str | None, tz_source: str | None) -> bool:
+    """``published`` has the shape its ``published_tz_source`` says."""
+    if published is None:
+        return tz_source is None
+    return any(form.match(published) and tz_source in sources for form, sources in DATE_FORMS)
 CHROME = re.compile(r"^(Story Code\s*:|کد خبر\s*:|رمز الخبر\s*:|خبر کا کوڈ\s*:|Comment$|Featured Stories$|Related News$)", re.I)
 
 
@@ -100,11 +114,9 @@ def assert_whole_clean_story(site, where: str, url: str, item: dict) -> None:
     assert paragraphs[0] != title, f"{where}: the headline doubled above the body"
     assert not item["published_raw"] or item["published_raw"] not in paragraphs, f"{where}: the date line in the body"
     assert all(a != b for a, b in zip(paragraphs, paragraphs[1:])), f"{where}: a paragraph doubled"
-    if item["published"] is not None:
-        assert UTC_ISO.match(item["published"]), f"{where}: {item['published']!r}"
-        assert item["published_raw"] and item["published_tz_source"] in ("page", "site default"), where
-    else:
-        assert item["published_tz_source"] is None, where
+    assert date_form_ok(item["published"], item["published_tz_source"]), \
+        f"{where}: {item['published']!r} ({item['published_tz_source']!r})"
+    assert item["published"] is None or item["published_raw"], where
     if site.editions != ("",):
         assert item["language"] in site.editions, where
     sources = item["field_sources"]

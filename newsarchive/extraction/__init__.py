@@ -101,7 +101,7 @@ def extract_page(site: Site, page: Page) -> Extracted | Rejection:
             counts["encoding/repaired"] += 1
         for field, source in recorded_sources(item).items():
             counts[f"fields/{field}/{source}"] += 1
-        normalize_dates(item, zone(site.timezone), counts)
+        normalize_dates(item, zone(site.timezone) if site.timezone else None, counts)
     except PageRejected as rejected:
         return Rejection(rejected.reason, rejected.detail)
     except Exception as exc:  # a bug must not stop the caller, nor go unrecorded

@@ -66,8 +66,8 @@ class Site:
     canonical_origin: str
     #: Every host name the site has used.
     hosts: frozenset[str]
-    #: IANA zone assumed for dates that state none.
-    timezone: str
+    #: IANA zone assumed for dates that state none (None: not known, a site without a profile).
+    timezone: str | None
     editions: tuple[str, ...]
     default_edition: str
     #: Story URL forms (newest first); none: the generic rule of ``urls``

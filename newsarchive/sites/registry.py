@@ -32,7 +32,8 @@ def generic_site(url: str) -> Site:
         name=bare,
         canonical_origin=f"{parts.scheme}://{parts.netloc}",
         hosts=frozenset({hostname, bare, f"www.{bare}"}),
-        timezone="UTC",
+        # Unknown: a zoneless time is not taken for UTC (extraction/dates.py).
+        timezone=None,
         editions=("",),
         default_edition="",
         url_forms=(),

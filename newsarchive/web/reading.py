@@ -46,6 +46,8 @@ def local_time(published: str | None, site: str) -> str | None:
         moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
     except (ValueError, KeyError, ZoneInfoNotFoundError, TypeError, AttributeError):
         return None
+    if moment.tzinfo is None:
+        return None  # a day alone, or a time whose zone is not known: shown as stored
     return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
 
 

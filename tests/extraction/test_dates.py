@@ -68,3 +68,38 @@ def test_modified_and_sidebar_dates():
     assert item.modified == "2022-11-08T08:35:00Z"
     assert [r["date"] for r in item.related] == ["2022-11-08", "soon"]
 
+
+
+def generic(published_raw, modified_raw=None):
+    """The dates step for a site without a profile (its zone is not known)."""
+    item = ArticleItem(site="news.example", url="https://news.example/a", published_raw=published_raw,
+                       modified_raw=modified_raw)
+    stats = StatsOf()
+    normalize_dates(item, None, stats.counts)
+    return item, stats
+
+
+def test_a_day_without_a_time_is_stored_as_that_day_in_any_zone():
+    # Midnight in Tehran would be 20:30 UTC the day before: the day must not move.
+    item, stats = run(ArticleItem(site="islamtimes", published_raw="8 November 2022"))
+    assert (item.published, item.published_tz_source) == ("2022-11-08", "date only")
+    assert stats.get_value("newsarchive/dates/tz_source/date_only") == 1
+    for raw in ("2024-05-18", "May 18, 2024", "18.05.2024"):
+        item, _ = generic(raw)
+        assert (item.published, item.published_tz_source) == ("2024-05-18", "date only"), raw
+    # An explicit midnight is a time, and stays one.
+    item, _ = generic("2024-05-18T00:00:00+02:00")
+    assert (item.published, item.published_tz_source) == ("2024-05-17T22:00:00Z", "page")
+
+
+def test_a_time_without_a_zone_on_a_site_of_unknown_zone_is_not_taken_for_utc():
+    item, stats = generic("2024-05-19T06:00:00")
+    assert (item.published, item.published_tz_source) == ("2024-05-19T06:00:00", "unknown")
+    assert stats.get_value("newsarchive/dates/tz_source/unknown") == 1
+    # The page's other date states its offset: the same clock, the same zone.
+    item, _ = generic("2024-05-19T06:00:00", modified_raw="2024-05-19T09:30:00+02:00")
+    assert (item.published, item.published_tz_source) == ("2024-05-19T04:00:00Z", "other date")
+    assert item.modified == "2024-05-19T07:30:00Z"
+    # A profile's zone still reads it.
+    item, _ = run(ArticleItem(site="islamtimes", published_raw="2022-11-08T10:40:00"))
+    assert (item.published, item.published_tz_source) == ("2022-11-08T07:10:00Z", "site default")
