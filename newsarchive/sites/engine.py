@@ -71,6 +71,11 @@ class Extraction:
             self._meta = PageMetadata(self.page)
         return self._meta
 
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """The page's links to other pages (``links.page_links``), read once."""
+        return self.memo("links", lambda: links.page_links(self.page.root))
+
     def get(self, field: str) -> Any:
         """The field's value from the first source that has one (or None)."""
         if field not in self._values:
@@ -219,6 +224,8 @@ class Parser:
         by_url = [(source, lambda read=read: read(self, extraction)) for source, read in rule.by_url]
         # The URL's reading first, unless the site's pages state a better one.
         yield from site + by_url if self.story_code_from_page else by_url + site
+        for source, read in rule.shown:
+            yield source, lambda read=read: read(self, extraction)
         yield from extraction.meta.candidates(field)
         for source, read in rule.fallbacks:
             yield source, lambda read=read: read(self, extraction)
@@ -245,7 +252,7 @@ class Parser:
                 lead=lead if lead_shown_apart(extraction.sources.get("lead")) else None,
                 language=extraction.get("language"),
                 # A site's own body container holds no menus; a page's main text may.
-                link_texts=frozenset() if source == SITE else links.link_texts(extraction.page.root),
+                link_texts=frozenset() if source == SITE else links.link_texts(extraction.links),
             )
 
         return extraction.memo(f"cleaned/{source}", clean)
@@ -280,5 +287,5 @@ class Parser:
             url, code = self.resolve_link(page_url, href)
             return (url, code) if code and same_site(url, page_url) else None
 
-        return links.headline_links(extraction.page.root, page_url, target,
+        return links.headline_links(extraction.links, page_url, target,
                                     extraction.get("url"), extraction.get("story_code"), extraction.counts)

@@ -26,7 +26,9 @@ from newsarchive.sites.css import first_attr, first_text, select, select_first, 
 from newsarchive.sites.main_text import MAIN_TEXT, main_text_body
 from newsarchive.sites.page_data import page_data_body
 from newsarchive.sites.date_lines import dated_line
-from newsarchive.sites.text import STORY_CODE_LABEL, VISIBLE_DATE, clean_ws, element_text, markup_to_text, text_lines
+from newsarchive.sites.text import (
+    STORY_CODE_LABEL, VISIBLE_DATE, clean_ws, element_text, markup_to_text, name_key, text_lines,
+)
 from newsarchive.sites.titles import headline_of_title_tag, without_site_name, without_suffix
 from newsarchive.sites.urls import normalize_story_code, normalize_url, same_site, url_story_code
 
@@ -59,6 +61,8 @@ class FieldRule:
     #: What the page's URL says, tried before the site's rule (after it for a
     #: parser whose pages state better: ``Parser.story_code_from_page``).
     by_url: tuple[tuple[str, Rule], ...] = ()
+    #: Before the page's metadata: what the page shows, where it outranks it.
+    shown: tuple[tuple[str, Rule], ...] = ()
     #: After the page's metadata: what its visible text says.
     fallbacks: tuple[tuple[str, Rule], ...] = ()
     finish: Finisher = keep
@@ -215,6 +219,28 @@ def headline(parser: Parser, extraction: Extraction) -> str:
     return clean_ws(" ".join(select(extraction.page, "h1 ::text")))
 
 
+def confirmed_headline(parser: Parser, extraction: Extraction) -> str | None:
+    """The headline the reader sees (an ``<h1>``) where another of the
+    page's own titles (OpenGraph, Twitter, Dublin Core, ``itemprop``) names
+    it too: a JSON-LD headline that differs is then an alternative written
+    for search engines, not the one shown."""
+    meta = extraction.meta
+    rival = name_key(meta.ld("headline", "name") or "")
+    if not rival:
+        return None
+    stated = {name_key(markup_to_text(value) or "")
+              for value in (meta.meta("og:title"), meta.meta("twitter:title"), meta.meta("dc.title", "dcterms.title"),
+                            meta.meta("itemprop:headline")) if value}
+    stated.discard("")
+    if not stated:
+        return None
+    for heading in extraction.page.root.iter("h1"):
+        text = clean_ws(heading.text_content())
+        if text and name_key(text) in stated and name_key(text) != rival:
+            return text
+    return None
+
+
 def shown_lines(extraction: Extraction) -> frozenset[str]:
     """The page's visible lines, case folded."""
     return extraction.memo("shown_lines", lambda: frozenset(
@@ -291,7 +317,7 @@ FIELD_RULES: dict[str, FieldRule] = {
     ),
     "url": FieldRule(site=canonical_story_url, fallbacks=(("url", lambda parser, extraction: extraction.url),),
                      finish=_finish_url),
-    "title": FieldRule(site=_selectors("title", _text), fallbacks=(("heading", headline), ("title_tag", title_tag)),
+    "title": FieldRule(site=_selectors("title", _text), shown=(("heading", confirmed_headline),), fallbacks=(("heading", headline), ("title_tag", title_tag)),
                        finish=_finish_title),
     "lead": FieldRule(site=_selectors("lead", _text), finish=_finish_lead),
     "body": FieldRule(

@@ -87,7 +87,7 @@ class WithoutProfile:
                 return None
             return url, url_story_code(url)
 
-        return links.headline_links(extraction.page.root, page_url, target, extraction.get("url"), None,
+        return links.headline_links(extraction.links, page_url, target, extraction.get("url"), None,
                                     extraction.counts)
 
 

@@ -19,7 +19,8 @@ from newsarchive.sites.text import SIDEBAR_HEADING, clean_ws
 from newsarchive.sites.urls import origin
 
 __all__ = [
-    "HEADLINE_WORDS", "MAX_RELATED", "LinkResolver", "headline_links", "link_texts", "listed_stories", "story_lists",
+    "HEADLINE_WORDS", "MAX_RELATED", "LinkResolver", "headline_links", "link_texts", "listed_stories", "page_links",
+    "story_lists",
 ]
 
 #: Link text this long is a headline, not a menu entry.
@@ -114,21 +115,29 @@ def _malformed(counts: Counter | None) -> None:
         counts[MALFORMED] += 1
 
 
-def headline_links(root, page_url: str, target: Resolve, own_url: str | None, code_here: str | None,
-                   counts: Counter | None = None) -> list[dict]:
-    """The page's links to other stories of the site with headline-long
-    text, at most :data:`MAX_RELATED`; ``target`` says which story an href
-    is (or that it is none). A link whose href is not a URL is skipped
-    (counted in ``counts``)."""
-    links: dict[str, dict] = {}
+def page_links(root) -> list[tuple[str, str]]:
+    """(href, text) of each of the page's links to other pages (not its
+    anchors or scripts), in document order: one pass over its ``<a>`` for
+    every reader of its links."""
+    found = []
     for link in root.iter("a"):
         href = (link.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
-            continue
+        if href and not href.startswith(("#", "javascript:")):
+            found.append((href, clean_ws(" ".join(link.itertext()))))
+    return found
+
+
+def headline_links(page_links: list[tuple[str, str]], page_url: str, target: Resolve, own_url: str | None,
+                   code_here: str | None, counts: Counter | None = None) -> list[dict]:
+    """Of ``page_links`` (:func:`page_links`), those to other stories of the
+    site with headline-long text, at most :data:`MAX_RELATED`; ``target``
+    says which story an href is (or that it is none). A link whose href is
+    not a URL is skipped (counted in ``counts``)."""
+    links: dict[str, dict] = {}
+    for href, title in page_links:
         # The text first: most of a page's links are menus and buttons, and
         # resolving a URL costs more than reading a link's words.
-        title = clean_ws(" ".join(link.itertext()))
-        if title.count(" ") + 1 < HEADLINE_WORDS:
+        if title.count(" ") + 1 < HEADLINE_WORDS or href.startswith("mailto:"):
             continue
         try:
             found = target(href)
@@ -148,15 +157,7 @@ def headline_links(root, page_url: str, target: Resolve, own_url: str | None, co
     return list(links.values())
 
 
-def link_texts(root) -> frozenset[str]:
-    """The case-folded texts of the page's links to other pages (not its
-    anchors): menus, breadcrumbs, section names, promotions."""
-    texts = set()
-    for link in root.iter("a"):
-        href = (link.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:")):
-            continue
-        text = clean_ws(" ".join(link.itertext()))
-        if text:
-            texts.add(text.casefold())
-    return frozenset(texts)
+def link_texts(page_links: list[tuple[str, str]]) -> frozenset[str]:
+    """The case-folded texts of ``page_links`` (:func:`page_links`): menus,
+    breadcrumbs, section names, promotions."""
+    return frozenset(text.casefold() for _, text in page_links if text)

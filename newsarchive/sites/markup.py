@@ -28,10 +28,16 @@ def _layout_tables(root) -> list:
     return [table for table in root.iter("table") if _BLOCK_IN_CELL(table)]
 
 
-def _own_paragraphs(container) -> list[str]:
-    """The container's prose paragraphs that are not link text."""
-    paragraphs = (p for p in container.iter("p") if not any(a.tag == "a" for a in p.iterancestors()))
-    return [text for text in (clean_ws(" ".join(p.itertext())) for p in paragraphs) if is_prose(text)]
+_PARAGRAPHS_OUTSIDE_LINKS = etree.XPath(".//p[not(ancestor::a)]")
+#: Containers with the class of a sibling of their tag: the candidates for the parts of a cut body.
+_CLASSED_CONTAINERS = etree.XPath(" | ".join(
+    f"//{tag}[@class = preceding-sibling::{tag}/@class or @class = following-sibling::{tag}/@class]"
+    for tag in _CONTAINERS))
+
+
+def _has_prose_paragraph(container) -> bool:
+    """The container holds a prose paragraph that is not link text."""
+    return any(is_prose(clean_ws(" ".join(p.itertext()))) for p in _PARAGRAPHS_OUTSIDE_LINKS(container))
 
 
 def _link_share(container) -> float:
@@ -41,25 +47,25 @@ def _link_share(container) -> float:
 
 
 def _body_part(element) -> bool:
-    return bool(_own_paragraphs(element)) and _link_share(element) <= MAX_LINK_SHARE
+    return _has_prose_paragraph(element) and _link_share(element) <= MAX_LINK_SHARE
 
 
 def split_bodies(root) -> list[list]:
     """Groups of sibling containers that are one body cut into parts: the
     same tag and class, two or more of them holding prose paragraphs, with
     other blocks (ads, teasers) between them."""
+    siblings: dict[tuple, list] = {}
+    for element in _CLASSED_CONTAINERS(root):
+        kind = (element.get("class") or "").strip()
+        if kind:
+            siblings.setdefault((element.getparent(), element.tag, kind), []).append(element)
     groups = []
-    for parent in root.iter():
-        seen: dict[tuple, list] = {}
-        for child in parent:
-            if child.tag in _CONTAINERS and (child.get("class") or "").strip():
-                seen.setdefault((child.tag, child.get("class").strip()), []).append(child)
-        for members in seen.values():
-            if len(members) < 2:
-                continue
-            parts = [m for m in members if _body_part(m)]
-            if len(parts) >= 2 and _separated(parts):
-                groups.append(parts)
+    for members in siblings.values():
+        if len(members) < 2:
+            continue
+        parts = [m for m in members if _body_part(m)]
+        if len(parts) >= 2 and _separated(parts):
+            groups.append(parts)
     return groups
 
 

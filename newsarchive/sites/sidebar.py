@@ -111,6 +111,12 @@ _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$")
 _BULLET = re.compile(r"^[-–—•·*>»]+\s*")
 #: A bullet, then a label of a word or two before a date (``- Published 18 November 2019``).
 _DATE_LABEL = re.compile(r"^(?:[-–—•·*>»]+\s*)?(?:[^\W\d]+\s+){0,1}[^\W\d]+\s*[:：]?\s+(?=\d)")
+#: A label of up to three words and a colon before a date (``First Published: Tuesday, …``).
+_COLON_LABEL = re.compile(r"^(?:[-–—•·*>»]+\s*)?(?:[^\W\d]+\s+){0,2}[^\W\d]+\s*[:：]\s*")
+#: What separates the parts of a dateline.
+_DATELINE_PARTS = re.compile(r"\s+[|/•·]\s+")
+#: A dateline or a labelled date is shorter than this, in words.
+MAX_DATELINE_WORDS = 15
 
 
 def _bullet_with_title(key: str, related: frozenset[str]) -> bool:
@@ -124,8 +130,20 @@ def _bullet_with_title(key: str, related: frozenset[str]) -> bool:
 
 
 def _is_labelled_date(line: str, language: str | None) -> bool:
-    label = _DATE_LABEL.match(line)
-    return label is not None and line.count(" ") < 12 and is_date_line(line[label.end():], language)
+    if line.count(" ") >= MAX_DATELINE_WORDS:
+        return False
+    label = _DATE_LABEL.match(line) or _COLON_LABEL.match(line)
+    return label is not None and is_date_line(line[label.end():], language)
+
+
+def _is_dateline(line: str, language: str | None) -> bool:
+    """A short line of parts, one of them a date, labelled or not: the
+    page's dateline (``November 19, 2019 / 12:21 AM / Updated 14 hours
+    ago``, ``New Delhi, Bureau | Updated : 19 November 2019, 09:01 AM``)."""
+    if line.count(" ") >= MAX_DATELINE_WORDS:
+        return False
+    parts = _DATELINE_PARTS.split(line)
+    return len(parts) > 1 and any(is_date_line(part, language) or _is_labelled_date(part, language) for part in parts)
 
 
 def _is_alt_copy(short: str, full: str) -> bool:
@@ -192,8 +210,10 @@ def _strip_once(lines: list[str], title: str | None, related: frozenset[str], le
     # are worked out once.
     count = len(lines)
     keys = [line.casefold() for line in lines]
-    dated = [is_date_line(line, language) or _is_labelled_date(line, language) for line in lines]
     prose = [is_prose(line) for line in lines]
+    dated = [is_date_line(line, language) or (not prose[i] and (_is_labelled_date(line, language)
+                                                                or _is_dateline(line, language)))
+             for i, line in enumerate(lines)]
     keep = [True] * count
     removed: Counter = Counter()
 

@@ -167,3 +167,18 @@ def test_lines_that_are_only_a_link_or_point_to_another_story_are_removed():
         "- Night buses for the airport will run every hour from June, the council said on Tuesday.",
     ]
     assert removed == {"link": 1, "related": 2, "date": 1}
+
+
+def test_datelines_and_dates_behind_a_colon_label_go_prose_that_names_a_date_stays():
+    paragraph = "The council approved the new bus plan on Tuesday after a long debate about its cost."
+    dated_prose = "On 19 November 2019 the council / the city hall said the plan | would cost less than expected."
+    body = "\n\n".join([
+        "First Published: Tuesday, November 19, 2019 08:38 AM",                   # a label and a colon
+        "November 19, 2019 / 12:21 AM / Updated 14 hours ago",                     # a dateline's parts
+        "New Delhi, News Nation Bureau | Updated : 19 November 2019, 09:01 AM",    # place, desk and date
+        paragraph,
+        dated_prose,
+    ])
+    cleaned, removed = strip_sidebar(body, language="en")
+    assert cleaned.split("\n\n") == [paragraph, dated_prose]
+    assert removed == {"date": 3}

@@ -120,3 +120,24 @@ def test_4_a_site_that_never_names_itself_loses_its_domains_name_from_titles():
     url = "https://www.nachrichten.example/politik/2024/05/15/busse-fahren-nachts"
     item = PACKAGE.resolve(url).parse(Page.from_http(url, {"Content-Type": "text/html"}, html.encode()))
     assert item.title == "Busse fahren nachts"
+
+
+def seo_page(og_title: str) -> Page:
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+            '"headline": "Nachtbusse: Was Pendler jetzt wissen müssen"}</script>'
+            f'<meta property="og:title" content="{og_title}"></head><body><article>'
+            '<h1>Die Stadt lässt die Busse nachts fahren</h1><p>' + "Text. " * 100 + "</p></article></body></html>")
+    url = "https://www.nachrichten.example/politik/2024/05/15/busse-fahren-nachts"
+    return Page.from_http(url, {"Content-Type": "text/html"}, html.encode())
+
+
+def test_9_the_headline_shown_wins_over_a_json_ld_headline_written_for_search_engines():
+    page = seo_page("Die Stadt lässt die Busse nachts fahren")
+    item = PACKAGE.resolve(page.url).parse(page)
+    assert (item.title, item.field_sources["title"]) == ("Die Stadt lässt die Busse nachts fahren", "heading")
+
+
+def test_9_a_heading_no_other_title_of_the_page_names_does_not_outrank_its_json_ld_headline():
+    page = seo_page("Nachtbusse: Was Pendler jetzt wissen müssen")
+    item = PACKAGE.resolve(page.url).parse(page)
+    assert (item.title, item.field_sources["title"]) == ("Nachtbusse: Was Pendler jetzt wissen müssen", "json_ld")
