@@ -7,6 +7,7 @@
     newsarchive runs                       the run ledger
     newsarchive health                     per site: fallbacks, drops, drift of the last runs
     newsarchive reparse                    today's extraction over the WARC captures
+    newsarchive import-warc PATH|URL...    other archives' WARC files (CC-NEWS) into the archive
     newsarchive serve                      the archive in Datasette (extra: web)
     newsarchive crawl SITE...              crawl sites into the archive, from any directory
     newsarchive merge SHARD... --into DB   merge archives into one, revisions and all
@@ -29,7 +30,7 @@ from tabulate import tabulate
 from newsarchive.archive import Archive, ArchiveBusy, StorageError
 from newsarchive.archive import queries
 from newsarchive.items import Outcome
-from newsarchive.settings import NEWSARCHIVE_DB, NEWSARCHIVE_REDIS_PREFIX
+from newsarchive.settings import NEWSARCHIVE_CC_DATA_URL, NEWSARCHIVE_DB, NEWSARCHIVE_REDIS_PREFIX
 from newsarchive.sites import Profiles
 from newsarchive.sites.profiles import ProfileError
 
@@ -162,7 +163,7 @@ def show_command(db_path: Path, story_code: str, site, as_json: bool, as_diff: b
         click.echo(f"{story['title']}\n{'=' * min(len(story['title'] or ''), 78)}")
         for field in ("site", "story_code", "url", "kind", "language", "section", "kicker", "published",
                       "published_raw", "published_tz_source", "modified", "authors", "tags", "image_url",
-                      "fetched_at", "first_seen", "last_seen", "capture_file", "capture_offset"):
+                      "fetched_at", "first_seen", "last_seen", "source", "capture_file", "capture_offset"):
             value = story.get(field)
             if value not in (None, "", []):
                 click.echo(f"{field:>20}: {', '.join(value) if isinstance(value, list) else value}")
@@ -175,6 +176,7 @@ def show_command(db_path: Path, story_code: str, site, as_json: bool, as_diff: b
         click.echo("aliases:")
         for url in story["aliases"]:
             click.echo(f"  {url}")
+        print_versions(story)
         click.echo(f"revisions: {len(story['revisions'])}")
         for revision in story["revisions"]:
             click.echo(f"  {revision['fetched_at']}: changed {', '.join(revision['changed'])}")
@@ -182,13 +184,23 @@ def show_command(db_path: Path, story_code: str, site, as_json: bool, as_diff: b
                 click.echo(f"    was {field}: {value}")
 
 
+def print_versions(story: dict) -> None:
+    from newsarchive.revisions import versions
+
+    found = versions(story)
+    click.echo(f"versions: {len(found)}")
+    for version in found:
+        click.echo(f"  {version.seen or '-'}: {version.origin.describe()}")
+
+
 def print_edits(story: dict) -> None:
     from newsarchive.revisions import edits, plain
 
     found = edits(story)
     click.echo(f"{story['site']} {story['story_code']}: {story['title']} ({len(found)} edit(s))")
+    print_versions(story)
     for edit in found:
-        click.echo(f"\nedit seen {edit.fetched_at}:")
+        click.echo(f"\nedit seen {edit.fetched_at} in the {edit.origin.describe()}:")
         for field in edit.fields:
             click.echo(f"  {field.field}:")
             for line in plain(field.runs).splitlines():
@@ -302,22 +314,13 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
     Stories come out new, updated (a revision keeps what changed) or
     unchanged. No network is used.
     """
-    from newsarchive.config import BadSetting
     from newsarchive.reparse import ProgressPrinter, default_workers, reparse
 
     warc_dir = warc_dir or db_path.parent / "warc"
     if not warc_dir.is_dir():
         raise click.ClickException(f"no WARC folder at {warc_dir}")
-    try:
-        sites = Profiles.from_settings({"NEWSARCHIVE_PROFILES": profiles, "NEWSARCHIVE_TIMEZONES": timezones})
-    except (ProfileError, BadSetting) as exc:
-        raise click.ClickException(str(exc)) from None
-    if db_path.exists():
-        connect(db_path).close()  # a clear error for a foreign file, before writing to it
-    try:
-        archive = Archive(db_path, lock=True)
-    except ArchiveBusy as busy:
-        raise click.ClickException(str(busy)) from None
+    sites = _profiles(profiles, timezones)
+    archive = _writer(db_path)
     try:
         counts = reparse(
             archive, warc_dir, site=site, since=since, workers=workers or default_workers(), profiles=sites,
@@ -338,6 +341,93 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
            if rejected else "")
         + (f"; {counts.truncated_files} file(s) cut short, read up to the cut" if counts.truncated_files else "")
     )
+
+
+def _profiles(profiles: str | None, timezones: str | None) -> Profiles:
+    from newsarchive.config import BadSetting
+
+    try:
+        return Profiles.from_settings({"NEWSARCHIVE_PROFILES": profiles, "NEWSARCHIVE_TIMEZONES": timezones})
+    except (ProfileError, BadSetting) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _writer(db_path: Path) -> Archive:
+    """The archive opened to write it alone, or a one-line error."""
+    if db_path.exists():
+        connect(db_path).close()  # a clear error for a foreign file, before writing to it
+    try:
+        return Archive(db_path, lock=True)
+    except ArchiveBusy as busy:
+        raise click.ClickException(str(busy)) from None
+
+
+@cli.command("import-warc")
+@db_option
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH|URL...")
+@click.option("--site", "sites", multiple=True,
+              help="Only this profile's hosts (repeatable); 'any': every host, by the generic parser where no "
+                   "profile names it. Default: every profile's hosts.")
+@click.option("--from", "since", type=Day(), help="Of a listing, only files of this day (YYYY-MM-DD) or later.")
+@click.option("--to", "until", type=Day(), help="Of a listing, only files of this day (YYYY-MM-DD) or earlier.")
+@click.option("--data-url", envvar="NEWSARCHIVE_CC_DATA_URL", default=NEWSARCHIVE_CC_DATA_URL, show_default=True,
+              help="Where a listing's paths are fetched from (env: NEWSARCHIVE_CC_DATA_URL).")
+@click.option("--profiles", envvar="NEWSARCHIVE_PROFILES",
+              help="A .toml site profile or a folder of them, as for the crawl (env: NEWSARCHIVE_PROFILES).")
+@click.option("--timezones", envvar="NEWSARCHIVE_TIMEZONES", metavar="JSON",
+              help="Per-site zone overrides, as the crawl's NEWSARCHIVE_TIMEZONES (env: NEWSARCHIVE_TIMEZONES).")
+@click.option("-j", "--workers", type=click.IntRange(min=1), show_default="one per core",
+              help="Parser processes (the files are read and the archive written by one more).")
+def import_warc_command(db_path: Path, inputs: tuple[str, ...], sites: tuple[str, ...], since: str | None,
+                        until: str | None, data_url: str, profiles: str | None, timezones: str | None,
+                        workers: int | None):
+    """Import WARC files of other archives: CC-NEWS, another crawler's.
+
+    PATH|URL: .warc or .warc.gz files, local or on the web (read as
+    streams, not saved), or a listing of them (a month's warc.paths.gz of
+    CC-NEWS, its paths on --data-url). The status-200 HTML responses of
+    the sites' hosts are parsed as a crawl parses pages and stored with
+    the record's WARC-Date as their fetch time: an older copy becomes an
+    earlier version of its story. A file read to its end is recorded, so
+    a rerun skips it.
+    """
+    from newsarchive.reparse.imports import import_warc
+    from newsarchive.reparse.parsing import default_workers
+    from newsarchive.reparse.sources import SourceError, warc_sources
+
+    known = _profiles(profiles, timezones)
+    try:
+        sources = warc_sources(list(inputs), since, until, data_url=data_url)
+    except (SourceError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    archive = _writer(db_path)
+
+    def progress(counts) -> None:
+        click.echo(f"read {counts.records} records: stored {counts.stored}", err=True)
+
+    try:
+        counts = import_warc(archive, sources, known, sites=sites, workers=workers or default_workers(),
+                             progress=progress)
+    except KeyError as unknown:
+        raise click.ClickException(str(unknown.args[0])) from None
+    except StorageError as exc:
+        archive.discard_pending()
+        raise click.ClickException(f"writing {db_path} failed ({exc}): it keeps the batches stored before") from None
+    finally:
+        archive.close()
+    outcomes = counts.outcomes
+    click.echo(
+        f"{counts.files} file(s)" + (f" ({counts.files_done_before} read before, skipped)" if counts.files_done_before
+                                     else "")
+        + f": {counts.records} records, stored {counts.stored}: {outcomes[Outcome.NEW]} new, "
+        f"{outcomes[Outcome.UPDATED]} updated, {outcomes[Outcome.UNCHANGED]} unchanged"
+        + (f"; skipped {', '.join(f'{n} {r}' for r, n in sorted(counts.skipped.items()))}" if counts.skipped else "")
+        + (f"; rejected {', '.join(f'{n} {r}' for r, n in sorted(counts.rejected.items()))}" if counts.rejected
+           else "")
+        + (f"; {counts.files_cut} file(s) cut short or corrupt, read up to the cut" if counts.files_cut else "")
+    )
+    if counts.files_failed:
+        raise click.ClickException(f"{counts.files_failed} file(s) could not be read; a rerun tries them again")
 
 
 @cli.command("merge")

@@ -138,6 +138,8 @@ class Config:
     warc: WarcConfig | None
     #: None: not a worker of a shared crawl.
     redis: RedisConfig | None
+    #: Where Common Crawl's files are (``import-warc`` listings, byte ranges of records).
+    cc_data_url: str
 
     @classmethod
     def from_settings(cls, settings) -> Config:
@@ -163,7 +165,15 @@ class Config:
             ),
             warc=_warc(settings, db),
             redis=_redis(settings),
+            cc_data_url=_web_address(settings, "NEWSARCHIVE_CC_DATA_URL"),
         )
+
+
+def _web_address(settings, name: str) -> str:
+    value = _text(settings, name).strip()
+    if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
+        raise BadSetting(f"{name} must be a web address like https://host/path, not {value!r}")
+    return value
 
 
 def _warc(settings, db: Path) -> WarcConfig | None:

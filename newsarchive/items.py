@@ -50,6 +50,19 @@ class DropReason(StrEnum):
             return None
 
 
+class CaptureSource(StrEnum):
+    """Where a story's copy came from (``articles.source``)."""
+
+    #: A crawl of the live site (its response kept in the WARC folder).
+    CRAWL = "crawl"
+    #: A record of a WARC file imported (CC-NEWS, another crawler's).
+    WARC_IMPORT = "warc-import"
+    #: A capture of the Wayback Machine (the capture's address).
+    WAYBACK = "wayback"
+    #: A record of a Common Crawl main crawl, fetched by byte range.
+    COMMONCRAWL = "commoncrawl"
+
+
 class Outcome(StrEnum):
     """What storing a fetched story did to the archive."""
 
@@ -127,8 +140,11 @@ class ArticleItem:
     #: Which source gave each field: ``site`` (the profile's or CMS family's
     #: rules), ``json_ld``, ``opengraph``, ``text_pattern``, ``main_text``, ...
     field_sources: dict[str, str] = field(default_factory=dict)
-    #: Provenance: the WARC file (a name in the WARC folder) and the offset
+    #: Provenance: where the copy came from (a :class:`CaptureSource`), and
+    #: the WARC file (a name in the WARC folder for a crawl; the imported
+    #: file's path or URL; a web archive's capture address) and the offset
     #: of the response record the item was parsed from.
+    source: str = CaptureSource.CRAWL.value
     capture_file: str | None = None
     capture_offset: int | None = None
 

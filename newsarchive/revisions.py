@@ -28,11 +28,51 @@ class FieldEdit:
     runs: list[tuple[str, str]]
 
 
+#: How each source is named to a reader.
+_SOURCE_NAMES = {"crawl": "crawl", "warc-import": "imported WARC file", "wayback": "Wayback Machine capture",
+                 "commoncrawl": "Common Crawl record"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a version of a story came from."""
+
+    #: A ``CaptureSource`` value (None: not recorded, an older archive's).
+    source: str | None
+    #: The WARC file or the web archive's capture address, and the record's offset.
+    capture_file: str | None = None
+    capture_offset: int | None = None
+
+    @classmethod
+    def of(cls, values: dict[str, Any] | None) -> Origin:
+        values = values or {}
+        return cls(values.get("source"), values.get("capture_file"), values.get("capture_offset"))
+
+    def describe(self) -> str:
+        """``Wayback Machine capture https://web.archive.org/…``, ``crawl (crawl-1.warc.gz @ 0)``."""
+        name = _SOURCE_NAMES.get(self.source or "crawl", self.source or "crawl")
+        if not self.capture_file:
+            return name
+        if self.capture_offset is None:
+            return f"{name} {self.capture_file}"
+        return f"{name} {self.capture_file} @ {self.capture_offset}"
+
+
 @dataclass(frozen=True)
 class Edit:
-    #: When the refetch that found the edit was made.
+    #: When the copy that read differently was made (a refetch, an archived capture).
     fetched_at: str
     fields: list[FieldEdit]
+    #: Where that copy came from.
+    origin: Origin = Origin(None)
+
+
+@dataclass(frozen=True)
+class Version:
+    """A version of a story: when it was first seen, and where."""
+
+    seen: str | None
+    origin: Origin
 
 
 def as_text(value: Any) -> str:
@@ -76,8 +116,10 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
 
 def edits(story: dict[str, Any]) -> list[Edit]:
     """The story's edits, newest first, from its current values and its
-    revisions (as ``queries.show`` gives them: oldest first)."""
+    revisions (as ``queries.show`` gives them: oldest first), each with
+    where the copy that showed it came from."""
     after = dict(story)
+    origin = Origin.of(story)
     result = []
     for revision in reversed(story.get("revisions") or []):
         fields = []
@@ -85,8 +127,19 @@ def edits(story: dict[str, Any]) -> list[Edit]:
             before = revision["previous"].get(field)
             fields.append(FieldEdit(field, word_diff(as_text(before), as_text(after.get(field)))))
             after[field] = before
-        result.append(Edit(revision["fetched_at"], fields))
+        result.append(Edit(revision["fetched_at"], fields, origin))
+        origin = Origin.of(revision.get("previous_provenance"))
     return result
+
+
+def versions(story: dict[str, Any]) -> list[Version]:
+    """The story's versions, oldest first: when each was first seen and
+    where it came from, across sources (crawls, imported files, web
+    archives)."""
+    revisions = story.get("revisions") or []
+    seen = [story.get("first_seen"), *(revision["fetched_at"] for revision in revisions)]
+    origins = [*(Origin.of(revision.get("previous_provenance")) for revision in revisions), Origin.of(story)]
+    return [Version(when, origin) for when, origin in zip(seen, origins)]
 
 
 def plain(runs: list[tuple[str, str]], context_paragraphs: bool = True) -> str:

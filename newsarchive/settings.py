@@ -113,6 +113,10 @@ NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 #: gzip level of WARC records: 1 is fast, 9 is smallest.
 NEWSARCHIVE_WARC_GZIP_LEVEL = 1
 
+#: Where the paths of Common Crawl's listings (``warc.paths.gz``) are
+#: fetched from, for ``newsarchive import-warc``.
+NEWSARCHIVE_CC_DATA_URL = os.environ.get("NEWSARCHIVE_CC_DATA_URL", "https://data.commoncrawl.org/")
+
 #: Longest Retry-After (seconds) honoured within a run.
 NEWSARCHIVE_RETRY_AFTER_MAX = 300.0
 DOWNLOAD_TIMEOUT = 60

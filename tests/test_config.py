@@ -40,6 +40,7 @@ CHANGED = {
     "NEWSARCHIVE_WARC_MAX_SIZE": ("1000", lambda c: c.warc.max_size == 1000),
     "NEWSARCHIVE_WARC_GZIP_LEVEL": ("9", lambda c: c.warc.gzip_level == 9),
     "NEWSARCHIVE_RETRY_AFTER_MAX": ("3", lambda c: c.retry_after_max == 3.0),
+    "NEWSARCHIVE_CC_DATA_URL": ("http://127.0.0.1:8/cc/", lambda c: c.cc_data_url == "http://127.0.0.1:8/cc/"),
 }
 #: Redis settings are read for a worker of a shared crawl.
 SHARED = {"NEWSARCHIVE_REDIS_URL": "redis://127.0.0.1:6379/0"}

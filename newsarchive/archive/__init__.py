@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlite_utils
 
+from newsarchive.archive.history import PROVENANCE, History, versions
 from newsarchive.archive.identity import NotAnArchive, check_archive_file, opened_here
 from newsarchive.archive.lock import ArchiveBusy, ArchiveLock
 from newsarchive.archive.schema import (
@@ -30,6 +31,7 @@ from newsarchive.archive.schema import (
     ARTICLE_COLUMNS,
     ARTICLES,
     DROPPED,
+    IMPORTED_FILES,
     REVISION_FIELDS,
     REVISIONS,
     RUNS,
@@ -104,6 +106,9 @@ class Archive:
         self._seen: dict[tuple[str, str], str] = {}
         self._drops: dict[str, dict[str, Any]] = {}
         self._gone: dict[tuple[str, str], str] = {}
+        #: Stories whose versions are rewritten in time order (``history``).
+        self._histories: dict[tuple[str, str], History] = {}
+        self._imported_files: dict[str, dict[str, Any]] = {}
 
     # -- reads --------------------------------------------------------------
 
@@ -147,6 +152,16 @@ class Archive:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
+    def imported(self, names) -> set[str]:
+        """Of these WARC files, those an import read to their end."""
+        names = list(names)
+        found = set()
+        for start in range(0, len(names), 500):
+            chunk = names[start:start + 500]
+            found.update(row[0] for row in self.db.execute(
+                f"SELECT name FROM {IMPORTED_FILES} WHERE name IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
     def drop_last_seen(self, url: str) -> str | None:
         row = self.db.execute(f"SELECT last_seen FROM {DROPPED} WHERE url = ?", [url]).fetchone()
         return row[0] if row else None
@@ -185,8 +200,14 @@ class Archive:
         row = self.article_row(item)
         key = (row["site"], row["story_code"])
         seen = row.get("fetched_at") or utc_now()
+        if key in self._histories:
+            return self._histories[key].observe(row, seen)
         staged = self._new.get(key) or self._updated.get(key)
         previous = staged or (self.story(*key) if self.has_story(*key) else None)
+        if previous is not None and seen < max(previous.get("last_seen") or "", self._seen.get(key) or ""):
+            # A copy from before the story was last seen (a web archive's):
+            # placed among its versions by time.
+            return self._stage_in_history(key, row, seen)
         if previous is None:
             self._new[key] = {**row, "first_seen": seen, "last_seen": seen}
             return NEW
@@ -209,6 +230,7 @@ class Archive:
                 "fetched_at": seen,
                 "changed": changed,
                 "previous": {f: decode_column(f, previous.get(f)) for f in changed},
+                "previous_provenance": {name: previous.get(name) for name in PROVENANCE},
             }
         )
         if key in self._new:
@@ -217,6 +239,25 @@ class Archive:
             self._updated[key] = {**row, "first_seen": seen, "last_seen": seen, "gone_at": None}
         self._seen.pop(key, None)
         return UPDATED
+
+    def _stage_in_history(self, key: tuple[str, str], row: dict[str, Any], seen: str) -> Outcome:
+        """Stage an observation older than the story's last sighting into
+        its history (``history``), loaded once a batch from what is stored:
+        what is staged for it is written first."""
+        if key in self._new or key in self._updated or key in self._seen or any(
+                (r["site"], r["story_code"]) == key for r in self._revisions):
+            self.flush()
+        story = self.story(*key)
+        revisions = [
+            {"fetched_at": fetched_at, "previous": json.loads(previous),
+             "previous_provenance": json.loads(provenance) if provenance else None}
+            for fetched_at, previous, provenance in self.db.execute(
+                f"SELECT fetched_at, previous, previous_provenance FROM {REVISIONS}"
+                " WHERE site = ? AND story_code = ? ORDER BY id", list(key))
+        ]
+        history = History(versions(story, revisions), story.get("last_seen") or story.get("fetched_at") or "")
+        self._histories[key] = history
+        return history.observe(row, seen)
 
     def stage_aliases(self, site: str, story_code: str, urls) -> None:
         seen = utc_now()
@@ -246,6 +287,12 @@ class Archive:
         (a story already marked keeps its first date)."""
         self._gone[(site, story_code)] = when
 
+    def stage_imported_file(self, name: str, run_id: int | None, records: int, stored: int, skipped: dict,
+                            cut: str | None = None) -> None:
+        """Record a WARC file read to its end, committed with its last stories."""
+        self._imported_files[name] = {"name": name, "run_id": run_id, "finished_at": utc_now(), "records": records,
+                                      "stored": stored, "skipped": _encode_json(skipped), "cut": cut}
+
     @property
     def pending(self) -> int:
         """Rows staged and not yet written."""
@@ -253,11 +300,12 @@ class Archive:
 
     @property
     def largest_pending_batch(self) -> int:
-        stories = len(self._new) + len(self._updated) + len(self._seen)
+        stories = len(self._new) + len(self._updated) + len(self._seen) + len(self._histories)
         return max(stories, len(self._aliases), len(self._drops))
 
     def _staged(self) -> tuple[dict, ...]:
-        return (self._new, self._updated, self._seen, self._aliases, self._drops, self._gone)
+        return (self._new, self._updated, self._seen, self._histories, self._aliases, self._drops, self._gone,
+                self._imported_files)
 
     # -- writing ------------------------------------------------------------
 
@@ -335,6 +383,14 @@ class Archive:
                 )
             if self._revisions:
                 self.db[REVISIONS].insert_all(self._revisions, pk="id", batch_size=1000)
+            if self._histories:
+                self._write_histories()
+            if self._imported_files:
+                self.db.conn.executemany(
+                    f"INSERT OR REPLACE INTO {IMPORTED_FILES} (name, run_id, finished_at, records, stored, skipped, cut)"
+                    " VALUES (:name, :run_id, :finished_at, :records, :stored, :skipped, :cut)",
+                    list(self._imported_files.values()),
+                )
             if self._aliases:
                 self.db.conn.executemany(
                     f"INSERT OR IGNORE INTO {ALIASES} (url, site, story_code, first_seen)"
@@ -353,6 +409,30 @@ class Archive:
             staged.clear()
         self._revisions.clear()
         return written
+
+    _HISTORY_COLUMNS = (*ARTICLE_COLUMNS, "first_seen", "last_seen")
+    #: A story whose versions were placed in time: its newest version, and
+    #: its first sighting, which an older copy moves back.
+    _history_sql = (
+        f"UPDATE {ARTICLES} SET " + ", ".join(f"{c} = ?" for c in _HISTORY_COLUMNS if c not in ("site", "story_code"))
+        + " WHERE site = ? AND story_code = ?"
+    )
+
+    def _write_histories(self) -> None:
+        """Each rewritten story's row and revisions; in a write transaction."""
+        conn = self.db.conn
+        for (site, code), history in self._histories.items():
+            current = {**history.current.fields, "fetched_at": history.current.seen,
+                       "first_seen": history.first_seen, "last_seen": history.last_seen}
+            columns = [c for c in self._HISTORY_COLUMNS if c not in ("site", "story_code")]
+            conn.execute(self._history_sql, [*self._values(current, tuple(columns)), site, code])
+            conn.execute(f"DELETE FROM {REVISIONS} WHERE site = ? AND story_code = ?", [site, code])
+            conn.executemany(
+                f"INSERT INTO {REVISIONS} (site, story_code, fetched_at, changed, previous, previous_provenance)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(site, code, r["fetched_at"], _encode_json(r["changed"]), _encode_json(r["previous"]),
+                  _encode_json(r["previous_provenance"])) for r in history.revisions()],
+            )
 
     def discard_pending(self) -> int:
         """Forget what is staged (after a failed write); return how many rows."""

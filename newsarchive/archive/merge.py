@@ -23,20 +23,10 @@ from typing import Any
 
 from newsarchive import settings as defaults
 from newsarchive.archive import ARTICLE_COLUMNS, Archive
+from newsarchive.archive.history import versions
 from newsarchive.archive.queries import _has, decoded, open_readonly
 from newsarchive.archive.schema import ALIASES, ARTICLES, DROPPED, REVISIONS, RUNS
 from newsarchive.items import ArticleItem
-
-
-def versions(story: dict[str, Any], revisions: list[dict[str, Any]]) -> list[tuple[str | None, dict[str, Any]]]:
-    """(fetched at, fields) of each version of a story, oldest first: the
-    current one, and before it, for each revision, the values it replaced."""
-    fields = {column: story.get(column) for column in ARTICLE_COLUMNS}
-    found = [(story.get("fetched_at"), dict(fields))]
-    for newer, older in zip(reversed(revisions), [*reversed(revisions[:-1]), None]):
-        fields.update(newer["previous"])
-        found.append((older["fetched_at"] if older else story.get("first_seen"), dict(fields)))
-    return found[::-1]
 
 
 def merge(target: Archive, shard: str | Path, batch_size: int = defaults.NEWSARCHIVE_BATCH_SIZE) -> Counter:
@@ -81,14 +71,18 @@ def merge(target: Archive, shard: str | Path, batch_size: int = defaults.NEWSARC
 def _merge_story(target: Archive, conn, story: dict[str, Any], counts: Counter) -> None:
     key = [story["site"], story["story_code"]]
     revisions = [
-        {"fetched_at": r["fetched_at"], "previous": json.loads(r["previous"])}
+        {"fetched_at": r["fetched_at"], "previous": json.loads(r["previous"]),
+         # An older shard's revisions do not say where the replaced version came from.
+         "previous_provenance": json.loads(r["previous_provenance"] or "null") if "previous_provenance" in r.keys()
+         else None}
         for r in conn.execute(
-            f"SELECT fetched_at, previous FROM {REVISIONS} WHERE site = ? AND story_code = ? ORDER BY id", key
+            f"SELECT * FROM {REVISIONS} WHERE site = ? AND story_code = ? ORDER BY id", key
         )
     ] if _has(conn, REVISIONS) else []
     times = target.story_times(*key)
     have_fetched, have_seen = times if times else (None, None)
-    for fetched_at, fields in versions(story, revisions):
+    for version in versions(story, revisions):
+        fetched_at, fields = version.seen, version.fields
         counts["versions"] += 1
         if have_fetched is not None and (fetched_at or "") <= have_fetched:
             counts["held"] += 1  # the target holds this version, or a later one

@@ -211,11 +211,13 @@ def show(conn: sqlite3.Connection, story_code: str, site: str | None = None) -> 
         story["revisions"] = []
         if _has(conn, REVISIONS):
             for rev in conn.execute(
-                f"SELECT fetched_at, changed, previous FROM {REVISIONS} WHERE site = ? AND story_code = ? ORDER BY id",
-                key,
+                f"SELECT * FROM {REVISIONS} WHERE site = ? AND story_code = ? ORDER BY id", key,
             ):
+                provenance = rev["previous_provenance"] if "previous_provenance" in rev.keys() else None
                 story["revisions"].append(
-                    {"fetched_at": rev[0], "changed": json.loads(rev[1]), "previous": json.loads(rev[2])}
+                    {"fetched_at": rev["fetched_at"], "changed": json.loads(rev["changed"]),
+                     "previous": json.loads(rev["previous"]),
+                     "previous_provenance": json.loads(provenance) if provenance else None}
                 )
         stories.append(story)
     return stories

@@ -8,12 +8,18 @@
 ``aliases``
     every URL a story was reached by (its canonical URL included) -> story;
 ``revisions``
-    the previous values of a story's tracked fields each time a refetch
-    found them changed;
+    the previous values of a story's tracked fields each time a copy of it
+    (a refetch, an imported or archived capture) read differently from the
+    one before it in time, with where the replaced version came from (a
+    story's versions are in the order they were seen, not imported:
+    ``history``);
 ``dropped``
     pages that did not become a story, with the reason and when;
 ``runs``
-    the run ledger: one row per crawl;
+    the run ledger: one row per crawl (and per import, reparse-like job);
+``imported_files``
+    each WARC file an import read to its end, so that a rerun of the same
+    listing skips it;
 ``story_counts``
     stories per site and day of publication (``''`` for undated ones), kept
     in the transaction that changes ``articles`` (new rows counted by the
@@ -44,13 +50,14 @@ import sqlite_utils
 from newsarchive.archive.identity import APPLICATION_ID
 from newsarchive.items import ArticleItem
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 ARTICLES = "articles"
 ALIASES = "aliases"
 REVISIONS = "revisions"
 DROPPED = "dropped"
 RUNS = "runs"
+IMPORTED_FILES = "imported_files"
 STORY_COUNTS = "story_counts"
 STORIES = "stories"
 FTS = f"{ARTICLES}_fts"
@@ -119,6 +126,8 @@ TABLES: dict[str, dict] = {
             "fetched_at": str,
             "changed": str,
             "previous": str,
+            #: Where the replaced version came from (``history.PROVENANCE``), as JSON.
+            "previous_provenance": str,
         },
         "pk": "id",
         "not_null": {"site", "story_code"},
@@ -164,6 +173,23 @@ TABLES: dict[str, dict] = {
         "pk": "id",
         "not_null": set(),
         "indexes": [["started_at"]],
+    },
+    IMPORTED_FILES: {
+        "columns": {
+            #: The file as given or listed (a path, a URL, a listing's path).
+            "name": str,
+            "run_id": int,
+            "finished_at": str,
+            "records": int,
+            "stored": int,
+            #: Records left out, by reason (JSON).
+            "skipped": str,
+            #: Where a cut-short or corrupt file ended, if it did.
+            "cut": str,
+        },
+        "pk": "name",
+        "not_null": set(),
+        "indexes": [],
     },
 }
 

@@ -12,15 +12,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from itertools import islice
+from typing import Any, TypeVar
 
 from newsarchive.capture.reader import read_record
 from newsarchive.extraction import Fetched, Rejection, extract
 from newsarchive.items import ArticleItem
 from newsarchive.reparse.captures import StoryCapture
 from newsarchive.sites import Profiles
+
+T = TypeVar("T")
 
 #: Captures handed to a worker at a time; windows of captures in flight.
 CHUNK = 16
@@ -59,28 +62,29 @@ def _receive(profiles: Profiles) -> None:
     _received = profiles
 
 
-def _parse_received(story: StoryCapture) -> bytes:
+def _parse_received(parse: Callable[[Any, Profiles], bytes], task: Any) -> bytes:
     assert _received is not None, "a parser process starts with the job's profiles"
-    return pickled_parse(story, _received)
+    return parse(task, _received)
 
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def parsed(stories: Iterable[StoryCapture], workers: int,
-           profiles: Profiles) -> Iterator[tuple[StoryCapture, bytes]]:
-    """Each story with its pickled parse, in the stories' order. The
-    stories are read (here) while earlier windows of them are parsed (in
-    the pool), each process reading sites by the job's ``profiles``."""
+def parsed(stories: Iterable[T], workers: int, profiles: Profiles,
+           parse: Callable[[T, Profiles], bytes] = pickled_parse) -> Iterator[tuple[T, bytes]]:
+    """Each story with its pickled parse (``parse``, a module-level
+    function: :func:`pickled_parse` for a capture of the WARC folder), in
+    the stories' order. The stories are read (here) while earlier windows
+    of them are parsed (in the pool), each process reading sites by the
+    job's ``profiles``."""
     stories = iter(stories)
     if workers <= 1:
-        parse = partial(pickled_parse, profiles=profiles)
         for story in stories:
-            yield story, parse(story)
+            yield story, parse(story, profiles)
         return
     size = CHUNK * WINDOW_CHUNKS_PER_WORKER * workers
-    parse = _parse_received
+    parse = partial(_parse_received, parse)
     # Each process is handed the profiles once, when it starts, rather than with every chunk.
     with multiprocessing.get_context("fork").Pool(workers, initializer=_receive, initargs=(profiles,)) as pool:
         in_flight: list[tuple[list, multiprocessing.pool.AsyncResult]] = []

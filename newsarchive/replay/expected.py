@@ -14,7 +14,7 @@ from newsarchive.replay.pages import SavedPage
 from newsarchive.sites.base import Site
 
 #: Fields that depend on the crawl rather than on the page.
-CRAWL_FIELDS = ("fetched_at", "aliases", "first_seen", "last_seen", "gone_at", "capture_file", "capture_offset")
+CRAWL_FIELDS = ("fetched_at", "aliases", "first_seen", "last_seen", "gone_at", "source", "capture_file", "capture_offset")
 
 
 def comparable(item_or_row: dict) -> dict:

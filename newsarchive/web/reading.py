@@ -15,7 +15,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from newsarchive.archive import queries
-from newsarchive.revisions import ADDED, REMOVED, edits
+from newsarchive.revisions import ADDED, REMOVED, edits, versions
 from newsarchive.sites import PACKAGE
 
 #: Languages written right to left (ISO 639-1).
@@ -71,6 +71,7 @@ def _story_context(conn, site: str, story_code: str) -> dict | None:
                  for url in dict.fromkeys([story.get("url"), *story["aliases"]]) if url],
         "related": related,
         "edits": edits(story),
+        "versions": versions(story),
         "REMOVED": REMOVED,
         "ADDED": ADDED,
     }

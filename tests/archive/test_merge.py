@@ -11,7 +11,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from newsarchive.archive.merge import versions
+from newsarchive.archive.history import versions
 from newsarchive.cli import cli
 from newsarchive.replay.server import MirrorServer
 from tests.conftest import FIXTURES, ROOT, _limit_file_size, run_crawl
@@ -90,7 +90,7 @@ def test_a_storys_versions_are_rebuilt_from_its_revisions():
     story = {"title": "Three", "body": "B3", "fetched_at": "t3", "first_seen": "t1"}
     revisions = [{"fetched_at": "t2", "previous": {"title": "One", "body": "B1"}},
                  {"fetched_at": "t3", "previous": {"title": "Two"}}]
-    assert [(when, fields["title"], fields["body"]) for when, fields in versions(story, revisions)] == [
+    assert [(v.seen, v.fields["title"], v.fields["body"]) for v in versions(story, revisions)] == [
         ("t1", "One", "B1"), ("t2", "Two", "B3"), ("t3", "Three", "B3")]
 
 
