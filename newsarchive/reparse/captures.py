@@ -15,7 +15,22 @@ from newsarchive.sites.urls import host
 
 
 @dataclass
-class ReparseCounts:
+class StoredCounts:
+    """What parsing captures into the archive did."""
+
+    #: Committed stories (or copies of them) by :class:`~newsarchive.items.Outcome`.
+    outcomes: Counter = field(default_factory=Counter)
+    #: Captures the parser rejected, by reason.
+    rejected: Counter = field(default_factory=Counter)
+
+    @property
+    def stored(self) -> int:
+        """Stored so far: a rejected capture is read, never stored."""
+        return sum(self.outcomes.values())
+
+
+@dataclass
+class ReparseCounts(StoredCounts):
     """What a reparse did."""
 
     #: Records read from the WARC files, and files cut short (read up to the cut).
@@ -23,15 +38,6 @@ class ReparseCounts:
     truncated_files: int = 0
     #: Stories found (each once, by its newest capture).
     stories: int = 0
-    #: Committed stories by :class:`~newsarchive.items.Outcome`.
-    outcomes: Counter = field(default_factory=Counter)
-    #: Stories whose capture the parser rejected, by reason.
-    rejected: Counter = field(default_factory=Counter)
-
-    @property
-    def stored(self) -> int:
-        """Stories stored so far: a rejected one is found, never stored."""
-        return sum(self.outcomes.values())
 
 
 @dataclass(frozen=True)

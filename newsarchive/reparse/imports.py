@@ -24,6 +24,7 @@ from newsarchive.archive import Archive
 from newsarchive.capture.records import RecordCut, responses
 from newsarchive.extraction import Fetched, Rejection, extract
 from newsarchive.items import ArticleItem, CaptureSource, Outcome
+from newsarchive.reparse.captures import StoredCounts
 from newsarchive.reparse.parsing import parsed
 from newsarchive.reparse.sources import WarcSource
 from newsarchive.sites import Profiles, Site
@@ -40,7 +41,7 @@ JOB = "warc-import"
 
 
 @dataclass
-class ImportCounts:
+class ImportCounts(StoredCounts):
     """What an import did."""
 
     files: int = 0
@@ -51,14 +52,6 @@ class ImportCounts:
     records: int = 0
     #: Records left out by reason (``capture.records.Skip``, ``not_story``).
     skipped: Counter = field(default_factory=Counter)
-    #: Copies stored by :class:`~newsarchive.items.Outcome`, once committed.
-    outcomes: Counter = field(default_factory=Counter)
-    #: Copies the parser rejected, by reason.
-    rejected: Counter = field(default_factory=Counter)
-
-    @property
-    def stored(self) -> int:
-        return sum(self.outcomes.values())
 
 
 @dataclass(frozen=True)
