@@ -8,6 +8,7 @@
     newsarchive health                     per site: fallbacks, drops, drift of the last runs
     newsarchive reparse                    today's extraction over the WARC captures
     newsarchive import-warc PATH|URL...    other archives' WARC files (CC-NEWS) into the archive
+    newsarchive backfill SITE              a site's past from the Wayback Machine and Common Crawl
     newsarchive serve                      the archive in Datasette (extra: web)
     newsarchive crawl SITE...              crawl sites into the archive, from any directory
     newsarchive merge SHARD... --into DB   merge archives into one, revisions and all
@@ -106,6 +107,8 @@ def stats(db_path: Path, days: int):
         per_day = [count for _, count in entry["per_day"]]
         click.echo(f"{entry['site']}: {entry['stories']} stories" + (f" ({entry['undated']} undated)" if entry["undated"] else ""))
         click.echo(f"  published  {entry['first'] or '-'} .. {entry['last'] or '-'}")
+        if entry["gone"]:
+            click.echo(f"  gone       {entry['gone']} stories the site no longer serves (their last text kept)")
         if run:
             click.echo(f"  last run   #{run['id']} {run['started_at']} .. {run['finished_at'] or '-'} ({run['finish_reason'] or 'running'})")
         else:
@@ -561,6 +564,54 @@ def crawl_command(sites: tuple[str, ...], arguments: tuple[str, ...], settings: 
         sys.exit(130)
 
 
+@cli.command("backfill")
+@click.argument("site")
+@click.option("--source", type=click.Choice(["wayback", "commoncrawl", "both"]), default="both", show_default=True,
+              help="Which web archive to read.")
+@click.option("--from", "since", metavar="YYYY[MM[DD]]", help="Only captures made then or later.")
+@click.option("--to", "until", metavar="YYYY[MM[DD]]", help="Only captures made then or earlier.")
+@click.option("--limit", type=click.IntRange(min=1), help="Fetch at most this many captures.")
+@click.option("--lang", help="Editions to list, comma-separated (default: every edition of the profile).")
+@click.option("--dry-run", is_flag=True, help="List only: per year, how many stories and captures each source holds.")
+@click.option("--no-live-check", is_flag=True, help="Do not ask the live site for the stories backfilled.")
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A setting (as scrapy crawl -s).")
+@click.option("--db", "db_path", type=Path, help="The archive file (default: NEWSARCHIVE_DB, or archive.db here).")
+def backfill_command(site: str, source: str, since: str | None, until: str | None, limit: int | None,
+                     lang: str | None, dry_run: bool, no_live_check: bool, settings: tuple[str, ...],
+                     db_path: Path | None):
+    """A SITE's past from web archives: the Wayback Machine and Common Crawl.
+
+    Lists the site's story captures through the archives' CDX indexes, then
+    fetches each once, at most NEWSARCHIVE_WEB_ARCHIVE_RATE requests a
+    minute to each archive (a 429 pauses the backfill), and stores it as a
+    copy of its story dated by the capture: older copies become earlier
+    versions. Each story backfilled is then asked of the live site once: one
+    it no longer serves is marked gone. A second run goes on where the
+    first stopped; a later one asks only for newer captures. The exit
+    status is the crawl's (see `newsarchive crawl`).
+    """
+    import os
+
+    from scrapy.cmdline import execute
+
+    for pair in settings:
+        if "=" not in pair:
+            raise click.UsageError(f"{pair!r}: -s takes NAME=VALUE")
+    arguments = {"site": site, "source": source, "since": since, "until": until, "limit": limit, "lang": lang,
+                 "dry_run": "1" if dry_run else None, "live_check": "0" if no_live_check else None}
+    os.environ["SCRAPY_SETTINGS_MODULE"] = "newsarchive.settings"
+    argv = ["scrapy", "crawl", "backfill",
+            *[arg for pair in settings for arg in ("-s", pair)],
+            *(["-s", f"NEWSARCHIVE_DB={db_path}"] if db_path is not None else []),
+            *(["-s", "LOG_LEVEL=WARNING"] if dry_run else []),
+            *[arg for name, value in arguments.items() if value is not None for arg in ("-a", f"{name}={value}")]]
+    try:
+        execute(argv)
+    except KeyboardInterrupt:
+        click.echo("Interrupted before the backfill started: nothing was fetched", err=True)
+        sys.exit(130)
+
+
 def crawl_spider(site: str) -> tuple[str, list[str]]:
     """The spider that crawls a site, and the arguments that name the site to it."""
     from scrapy.settings import Settings
@@ -569,7 +620,7 @@ def crawl_spider(site: str) -> tuple[str, list[str]]:
     from newsarchive import settings
 
     spiders = set(get_spider_loader(Settings({"SPIDER_MODULES": settings.SPIDER_MODULES})).list())
-    return (site, []) if site in spiders - {"news"} else ("news", [f"site={site}"])
+    return (site, []) if site in spiders - {"news", "backfill"} else ("news", [f"site={site}"])
 
 
 def main() -> None:  # console script entry point

@@ -120,6 +120,18 @@ class RedisConfig:
 
 
 @dataclass(frozen=True)
+class WebArchivesConfig:
+    cc_data_url: str
+    cc_index_url: str
+    wayback_cdx_url: str
+    wayback_url: str
+    #: Requests a minute to one web archive.
+    rate: float
+    #: Seconds of pause after a 429.
+    pause: float
+
+
+@dataclass(frozen=True)
 class Config:
     db: Path
     batch_size: int
@@ -138,8 +150,8 @@ class Config:
     warc: WarcConfig | None
     #: None: not a worker of a shared crawl.
     redis: RedisConfig | None
-    #: Where Common Crawl's files are (``import-warc`` listings, byte ranges of records).
-    cc_data_url: str
+    #: Where a backfill finds a site's past (and ``import-warc`` a listing's files).
+    web_archives: WebArchivesConfig
 
     @classmethod
     def from_settings(cls, settings) -> Config:
@@ -165,7 +177,14 @@ class Config:
             ),
             warc=_warc(settings, db),
             redis=_redis(settings),
-            cc_data_url=_web_address(settings, "NEWSARCHIVE_CC_DATA_URL"),
+            web_archives=WebArchivesConfig(
+                cc_data_url=_web_address(settings, "NEWSARCHIVE_CC_DATA_URL"),
+                cc_index_url=_web_address(settings, "NEWSARCHIVE_CC_INDEX_URL"),
+                wayback_cdx_url=_web_address(settings, "NEWSARCHIVE_WAYBACK_CDX_URL"),
+                wayback_url=_web_address(settings, "NEWSARCHIVE_WAYBACK_URL"),
+                rate=_number(settings, "NEWSARCHIVE_WEB_ARCHIVE_RATE", float, 0.1),
+                pause=_number(settings, "NEWSARCHIVE_WEB_ARCHIVE_PAUSE", float, 0),
+            ),
         )
 
 

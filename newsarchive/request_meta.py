@@ -19,6 +19,8 @@ LISTING_PAGE = "listing_page"
 WORK = "newsarchive_work"
 #: The work whose page asked for the request (a shared crawl settles it once all it asked is queued).
 PARENT = "newsarchive_parent"
+#: A request to a web archive (its index or a capture): paced and paused as the archive asks.
+WEB_ARCHIVE = "newsarchive_web_archive"
 
 
 def story_request_meta(story_code: str, found_url: str) -> dict[str, str]:

@@ -113,9 +113,23 @@ NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 #: gzip level of WARC records: 1 is fast, 9 is smallest.
 NEWSARCHIVE_WARC_GZIP_LEVEL = 1
 
-#: Where the paths of Common Crawl's listings (``warc.paths.gz``) are
-#: fetched from, for ``newsarchive import-warc``.
+#: Common Crawl's files: the paths of a listing (``warc.paths.gz``, for
+#: ``newsarchive import-warc``) and the WARC files whose records a backfill
+#: fetches by byte range.
 NEWSARCHIVE_CC_DATA_URL = os.environ.get("NEWSARCHIVE_CC_DATA_URL", "https://data.commoncrawl.org/")
+#: Common Crawl's index server: ``collinfo.json`` names each main crawl's CDX API.
+NEWSARCHIVE_CC_INDEX_URL = os.environ.get("NEWSARCHIVE_CC_INDEX_URL", "https://index.commoncrawl.org/")
+#: The Wayback Machine's CDX server, and where its captures are.
+NEWSARCHIVE_WAYBACK_CDX_URL = os.environ.get("NEWSARCHIVE_WAYBACK_CDX_URL", "https://web.archive.org/cdx/search/cdx")
+NEWSARCHIVE_WAYBACK_URL = os.environ.get("NEWSARCHIVE_WAYBACK_URL", "https://web.archive.org/web")
+#: Requests a minute to one web archive, its index and its captures
+#: together: the Wayback Machine allows 24 (a client that goes past it is
+#: blocked for an hour, doubling each time).
+NEWSARCHIVE_WEB_ARCHIVE_RATE = 20
+#: Seconds a backfill stops asking a web archive anything after it answers
+#: 429 (more than the minute the Wayback Machine asks for), or its
+#: Retry-After if longer.
+NEWSARCHIVE_WEB_ARCHIVE_PAUSE = 90.0
 
 #: Longest Retry-After (seconds) honoured within a run.
 NEWSARCHIVE_RETRY_AFTER_MAX = 300.0
@@ -130,6 +144,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newsarchive.discovery.failures.RedirectMiddleware": 600,
     # Before RetryMiddleware (550) on the way back: slow down as asked first.
     "newsarchive.politeness.retry_after.RetryAfterMiddleware": 560,
+    # Before both: a web archive's 429 pauses the whole backfill.
+    "newsarchive.politeness.web_archive_pause.WebArchivePauseMiddleware": 570,
     # Closest to the network: records what the server sent, before
     # decompression and redirects.
     "newsarchive.capture.writer.WarcCaptureMiddleware": 980,

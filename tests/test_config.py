@@ -40,7 +40,13 @@ CHANGED = {
     "NEWSARCHIVE_WARC_MAX_SIZE": ("1000", lambda c: c.warc.max_size == 1000),
     "NEWSARCHIVE_WARC_GZIP_LEVEL": ("9", lambda c: c.warc.gzip_level == 9),
     "NEWSARCHIVE_RETRY_AFTER_MAX": ("3", lambda c: c.retry_after_max == 3.0),
-    "NEWSARCHIVE_CC_DATA_URL": ("http://127.0.0.1:8/cc/", lambda c: c.cc_data_url == "http://127.0.0.1:8/cc/"),
+    "NEWSARCHIVE_CC_DATA_URL": ("http://127.0.0.1:8/cc/", lambda c: c.web_archives.cc_data_url == "http://127.0.0.1:8/cc/"),
+    "NEWSARCHIVE_CC_INDEX_URL": ("http://127.0.0.1:8/", lambda c: c.web_archives.cc_index_url == "http://127.0.0.1:8/"),
+    "NEWSARCHIVE_WAYBACK_CDX_URL": ("http://127.0.0.1:8/cdx",
+                                    lambda c: c.web_archives.wayback_cdx_url == "http://127.0.0.1:8/cdx"),
+    "NEWSARCHIVE_WAYBACK_URL": ("http://127.0.0.1:8/web", lambda c: c.web_archives.wayback_url == "http://127.0.0.1:8/web"),
+    "NEWSARCHIVE_WEB_ARCHIVE_RATE": ("6000", lambda c: c.web_archives.rate == 6000.0),
+    "NEWSARCHIVE_WEB_ARCHIVE_PAUSE": ("1", lambda c: c.web_archives.pause == 1.0),
 }
 #: Redis settings are read for a worker of a shared crawl.
 SHARED = {"NEWSARCHIVE_REDIS_URL": "redis://127.0.0.1:6379/0"}

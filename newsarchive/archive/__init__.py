@@ -37,15 +37,18 @@ from newsarchive.archive.schema import (
     RUNS,
     STATE_INDEX,
     TABLES,
+    WEB_CAPTURES,
+    WEB_LISTINGS,
     count_new_articles,
     decode_column,
     ensure_schema,
     index_new_articles,
     last_article_rowid,
 )
-from newsarchive.items import ArticleItem, DropReason, Outcome
+from newsarchive.items import ArticleItem, CaptureSource, DropReason, Outcome
 
-__all__ = ["ARTICLE_COLUMNS", "Archive", "ArchiveBusy", "NotAnArchive", "StorageError", "StoryState", "utc_now"]
+__all__ = ["ARTICLE_COLUMNS", "WEB_ARCHIVES", "Archive", "ArchiveBusy", "NotAnArchive", "StorageError", "StoryState",
+           "capture_key", "utc_now"]
 
 #: What a read or write of the archive raises when the file cannot serve it
 #: (a full disk, an I/O error, a lock held past the busy timeout): callers
@@ -60,6 +63,16 @@ BUSY_TIMEOUT_MS = 10_000
 
 # Built once: json.dumps with options makes an encoder per call.
 _encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+#: Where copies a backfill fetched come from.
+WEB_ARCHIVES = frozenset({CaptureSource.WAYBACK.value, CaptureSource.COMMONCRAWL.value})
+
+
+def capture_key(capture_file: str, capture_offset: int | None) -> str:
+    """A web archive capture's key in ``web_captures``: its address, and
+    the record's offset in a file that holds many."""
+    return capture_file if capture_offset is None else f"{capture_file}@{capture_offset}"
 
 
 def utc_now() -> str:
@@ -109,6 +122,8 @@ class Archive:
         #: Stories whose versions are rewritten in time order (``history``).
         self._histories: dict[tuple[str, str], History] = {}
         self._imported_files: dict[str, dict[str, Any]] = {}
+        self._web_captures: dict[str, dict[str, Any]] = {}
+        self._web_listings: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     # -- reads --------------------------------------------------------------
 
@@ -162,6 +177,27 @@ class Archive:
                 f"SELECT name FROM {IMPORTED_FILES} WHERE name IN ({', '.join('?' * len(chunk))})", chunk))
         return found
 
+    def web_capture_seen(self, address: str) -> bool:
+        """A backfill fetched this capture before (stored or dropped)."""
+        if address in self._web_captures:
+            return True
+        return self.db.execute(f"SELECT 1 FROM {WEB_CAPTURES} WHERE address = ?", [address]).fetchone() is not None
+
+    def last_web_capture(self, site: str, source: str) -> str | None:
+        """The time of the newest capture of ``site`` fetched from ``source``."""
+        row = self.db.execute(f"SELECT max(captured_at) FROM {WEB_CAPTURES} WHERE site = ? AND source = ?",
+                              [site, source]).fetchone()
+        return row[0] if row else None
+
+    def web_listing(self, site: str, source: str, query: str) -> tuple[str | None, bool]:
+        """Where a listing of a web archive's index got: (its resume point, done)."""
+        staged = self._web_listings.get((site, source, query))
+        if staged is not None:
+            return staged["resume"], bool(staged["done"])
+        row = self.db.execute(f"SELECT resume, done FROM {WEB_LISTINGS} WHERE site = ? AND source = ? AND query = ?",
+                              [site, source, query]).fetchone()
+        return (row[0], bool(row[1])) if row else (None, False)
+
     def drop_last_seen(self, url: str) -> str | None:
         row = self.db.execute(f"SELECT last_seen FROM {DROPPED} WHERE url = ?", [url]).fetchone()
         return row[0] if row else None
@@ -196,8 +232,16 @@ class Archive:
     def stage_article(self, item: ArticleItem) -> Outcome:
         """Stage a fetched story; return whether it is new, updated (a
         revision is staged with the previous values) or unchanged (only its
-        last-seen time moves)."""
+        last-seen time moves). A copy from a web archive is recorded as
+        fetched, with what came of it."""
         row = self.article_row(item)
+        outcome = self._stage_copy(row)
+        if row.get("source") in WEB_ARCHIVES and row.get("capture_file"):
+            self.stage_web_capture(capture_key(row["capture_file"], row.get("capture_offset")), row["site"],
+                                   row["story_code"], row["source"], row.get("fetched_at"), outcome)
+        return outcome
+
+    def _stage_copy(self, row: dict[str, Any]) -> Outcome:
         key = (row["site"], row["story_code"])
         seen = row.get("fetched_at") or utc_now()
         if key in self._histories:
@@ -287,6 +331,17 @@ class Archive:
         (a story already marked keeps its first date)."""
         self._gone[(site, story_code)] = when
 
+    def stage_web_capture(self, address: str, site: str | None, story_code: str | None, source: str,
+                          captured_at: str | None, outcome: str) -> None:
+        """Record a web archive capture fetched (and what came of it), with the batch."""
+        self._web_captures[address] = {"address": address, "site": site, "story_code": story_code, "source": source,
+                                       "captured_at": captured_at, "outcome": outcome, "fetched_at": utc_now()}
+
+    def stage_web_listing(self, site: str, source: str, query: str, resume: str | None, done: bool) -> None:
+        """Record how far a listing of a web archive's index got, with the batch."""
+        self._web_listings[(site, source, query)] = {"site": site, "source": source, "query": query,
+                                                     "resume": resume, "done": int(done), "updated_at": utc_now()}
+
     def stage_imported_file(self, name: str, run_id: int | None, records: int, stored: int, skipped: dict,
                             cut: str | None = None) -> None:
         """Record a WARC file read to its end, committed with its last stories."""
@@ -305,7 +360,7 @@ class Archive:
 
     def _staged(self) -> tuple[dict, ...]:
         return (self._new, self._updated, self._seen, self._histories, self._aliases, self._drops, self._gone,
-                self._imported_files)
+                self._imported_files, self._web_captures, self._web_listings)
 
     # -- writing ------------------------------------------------------------
 
@@ -385,6 +440,18 @@ class Archive:
                 self.db[REVISIONS].insert_all(self._revisions, pk="id", batch_size=1000)
             if self._histories:
                 self._write_histories()
+            if self._web_captures:
+                self.db.conn.executemany(
+                    f"INSERT OR REPLACE INTO {WEB_CAPTURES} (address, site, story_code, source, captured_at, outcome,"
+                    " fetched_at) VALUES (:address, :site, :story_code, :source, :captured_at, :outcome, :fetched_at)",
+                    list(self._web_captures.values()),
+                )
+            if self._web_listings:
+                self.db.conn.executemany(
+                    f"INSERT OR REPLACE INTO {WEB_LISTINGS} (site, source, query, resume, done, updated_at)"
+                    " VALUES (:site, :source, :query, :resume, :done, :updated_at)",
+                    list(self._web_listings.values()),
+                )
             if self._imported_files:
                 self.db.conn.executemany(
                     f"INSERT OR REPLACE INTO {IMPORTED_FILES} (name, run_id, finished_at, records, stored, skipped, cut)"

@@ -109,6 +109,8 @@ def site_stats(conn: sqlite3.Connection, days: int = 14) -> list[dict[str, Any]]
         entry = dict(row)
         key = [row["site"]]
         # Each on its own: SQLite answers a lone min() or max() from the index's ends.
+        entry["gone"] = conn.execute(
+            f"SELECT count(*) FROM {ARTICLES} WHERE site = ? AND gone_at IS NOT NULL", key).fetchone()[0]
         entry["first"] = conn.execute(
             f"SELECT min(published) FROM {ARTICLES} WHERE site = ? AND published IS NOT NULL", key
         ).fetchone()[0]
@@ -340,6 +342,15 @@ def recently_edited(conn: sqlite3.Connection, limit: int = 100) -> list[dict[str
     return [{**dict(row), "changed": json.loads(row["changed"])} for row in rows]
 
 
+def deleted_stories(conn: sqlite3.Connection, limit: int = 500) -> list[dict[str, Any]]:
+    """The stories their sites no longer serve, the latest gone first: the
+    site, the headline, when last seen, and where the last copy came from."""
+    rows = conn.execute(
+        f"SELECT site, story_code, title, language, gone_at, last_seen, source, capture_file, capture_offset"
+        f" FROM {ARTICLES} WHERE gone_at IS NOT NULL ORDER BY gone_at DESC, site, story_code LIMIT ?", [limit])
+    return [dict(row) for row in rows]
+
+
 def front_page(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Per site: stories, the newest story, and the last run with its verdict."""
     runs = health(conn, last=1)
@@ -351,8 +362,8 @@ def front_page(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             [entry["site"]],
         ).fetchone()
         last = (runs.get(entry["site"]) or [None])[0]
-        sites.append({"site": entry["site"], "stories": entry["stories"], "newest": dict(newest) if newest else None,
-                      "last_run": last})
+        sites.append({"site": entry["site"], "stories": entry["stories"], "gone": entry["gone"],
+                      "newest": dict(newest) if newest else None, "last_run": last})
     return sites
 
 

@@ -20,6 +20,10 @@
 ``imported_files``
     each WARC file an import read to its end, so that a rerun of the same
     listing skips it;
+``web_captures``, ``web_archive_listings``
+    each web archive capture a backfill fetched (and what came of it), and
+    how far each of its index listings got: a rerun continues, a later
+    backfill asks only for captures after the last one it has;
 ``story_counts``
     stories per site and day of publication (``''`` for undated ones), kept
     in the transaction that changes ``articles`` (new rows counted by the
@@ -58,6 +62,8 @@ REVISIONS = "revisions"
 DROPPED = "dropped"
 RUNS = "runs"
 IMPORTED_FILES = "imported_files"
+WEB_CAPTURES = "web_captures"
+WEB_LISTINGS = "web_archive_listings"
 STORY_COUNTS = "story_counts"
 STORIES = "stories"
 FTS = f"{ARTICLES}_fts"
@@ -110,6 +116,8 @@ TABLES: dict[str, dict] = {
             # Discovery's "already archived?" lookup reads these two columns
             # from the index alone, never the row (whose body comes first).
             ["site", "story_code", "published", "first_seen"],
+            # The stories a site no longer serves (stats, the deleted list).
+            ["site", "gone_at"],
         ],
     },
     ALIASES: {
@@ -188,6 +196,39 @@ TABLES: dict[str, dict] = {
             "cut": str,
         },
         "pk": "name",
+        "not_null": set(),
+        "indexes": [],
+    },
+    WEB_CAPTURES: {
+        "columns": {
+            #: Where the capture's bytes are (the Wayback's raw form, a Common Crawl file and offset).
+            "address": str,
+            "site": str,
+            "story_code": str,
+            #: ``wayback`` or ``commoncrawl``.
+            "source": str,
+            #: The capture's time, ISO 8601 UTC.
+            "captured_at": str,
+            #: What storing it did (``new``, ``updated``, ``unchanged``) or why it was dropped.
+            "outcome": str,
+            "fetched_at": str,
+        },
+        "pk": "address",
+        "not_null": set(),
+        "indexes": [["site", "source", "captured_at"]],
+    },
+    WEB_LISTINGS: {
+        "columns": {
+            "site": str,
+            "source": str,
+            #: What was listed: a path prefix (and, of Common Crawl, its crawl).
+            "query": str,
+            #: Where the listing goes on (a resume key, a page), until it is done.
+            "resume": str,
+            "done": int,
+            "updated_at": str,
+        },
+        "pk": ("site", "source", "query"),
         "not_null": set(),
         "indexes": [],
     },

@@ -3,7 +3,9 @@
 A second item of a story already seen in this run is dropped; the URLs it
 was reached by become aliases of the story kept. (A story already in the
 archive passes on: the store records it as updated, with a revision, or as
-unchanged.)
+unchanged.) A copy from a web archive is the story at its capture's time:
+each capture passes on, and the archive places it among the story's
+versions.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 
 from scrapy.exceptions import DropItem
 
+from newsarchive.archive import WEB_ARCHIVES
 from newsarchive.archive.component import CrawlArchive
 from newsarchive.items import ArticleItem
 
@@ -36,6 +39,8 @@ class DeduplicateStoriesPipeline:
         if not isinstance(item, ArticleItem):
             return item
         key = (item.site, item.story_code)
+        if item.source in WEB_ARCHIVES:
+            return item
         if key not in self.seen:
             self.seen.add(key)
             return item

@@ -15,7 +15,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from newsarchive.archive import queries
-from newsarchive.revisions import ADDED, REMOVED, edits, versions
+from newsarchive.revisions import ADDED, REMOVED, Origin, edits, versions
 from newsarchive.sites import PACKAGE
 
 #: Languages written right to left (ISO 639-1).
@@ -98,6 +98,17 @@ async def edited_page(datasette, request):
         "edited.html", {"edits": rows, "database": db.name}, request=request))
 
 
+async def deleted_page(datasette, request):
+    db = datasette.get_database()
+    rows = await db.execute_fn(queries.with_named_rows(lambda conn: queries.deleted_stories(conn)))
+    for row in rows:
+        row["href"] = story_path(row["site"], row["story_code"])
+        row["dir"] = text_direction(row["language"])
+        row["origin"] = Origin.of(row).describe()
+    return Response.html(await datasette.render_template(
+        "deleted.html", {"stories": rows, "database": db.name}, request=request))
+
+
 async def front_page(datasette, request):
     db = datasette.get_database()
     sites = await db.execute_fn(queries.with_named_rows(queries.front_page))
@@ -118,6 +129,7 @@ def register_routes():
         (r"^/$", front_page),
         (r"^/-/story/(?P<site>[^/]+)/(?P<story_code>[^/]+)$", story_page),
         (r"^/-/edited$", edited_page),
+        (r"^/-/deleted$", deleted_page),
     ]
 
 
