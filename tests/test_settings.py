@@ -16,7 +16,7 @@ def test_scrapy_list_names_the_spider():
         [sys.executable, str(ROOT / "tests" / "scrapy_strict.py"), "list"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
-    assert done.stdout.split() == ["islamtimes", "news"]
+    assert done.stdout.split() == ["backfill", "islamtimes", "news"]
 
 
 def test_polite_and_safe_defaults():

@@ -38,6 +38,9 @@ class Fetched:
     #: Response headers: a dict, Scrapy's ``Headers`` or (name, value) pairs.
     headers: Any
     body: bytes
+    #: When it was fetched (ISO 8601, UTC): the page is read by the rules valid
+    #: then (a profile's dated rule sets); None: today's.
+    fetched_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,11 @@ def recorded_sources(item: ArticleItem) -> dict[str, str]:
 
 
 def extract(site: Site, fetched: Fetched) -> Extracted | Rejection:
-    """The finished article of a fetched page, or why there is none. Never
-    raises for a page: a bug on the way is logged with its traceback and
-    rejects the page (``parser_error``)."""
+    """The finished article of a fetched page, read by the site's rules
+    valid when it was fetched, or why there is none. Never raises for a
+    page: a bug on the way is logged with its traceback and rejects the
+    page (``parser_error``)."""
+    site = site.rules_at(fetched.fetched_at)
     try:
         page = Page.from_http(fetched.url, fetched.headers, fetched.body, site.fallback_encodings)
     except PageRejected as rejected:

@@ -111,7 +111,7 @@ def parse_record(task: RecordTask | FileDone, profiles: Profiles) -> bytes:
     if isinstance(task, FileDone):
         return pickle.dumps(task, pickle.HIGHEST_PROTOCOL)
     site = profiles.named(task.site) if task.site else profiles.generic(task.url)
-    extracted = extract(site, Fetched(task.url, task.headers, task.body))
+    extracted = extract(site, Fetched(task.url, task.headers, task.body, task.date))
     if isinstance(extracted, Rejection):
         return pickle.dumps(extracted.reason, pickle.HIGHEST_PROTOCOL)
     item = extracted.item

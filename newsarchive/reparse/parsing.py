@@ -36,7 +36,7 @@ def parse_capture(story: StoryCapture, profiles: Profiles) -> ArticleItem | str:
     was rejected, read by the site ``profiles`` give it."""
     site = profiles.named(story.site)
     headers, body = read_record(story.file, story.offset)
-    extracted = extract(site, Fetched(story.site_url, headers, body))
+    extracted = extract(site, Fetched(story.site_url, headers, body, story.date))
     if isinstance(extracted, Rejection):
         return extracted.reason
     item = extracted.item

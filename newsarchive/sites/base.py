@@ -8,7 +8,7 @@ turns its pages into items.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -60,6 +60,20 @@ class ArticleUrl:
 
 
 @dataclass(frozen=True)
+class DatedRules:
+    """The rules a site's pages were read by until a date (an older
+    layout): its ``[[rules]]`` entry in the profile, as Fundus versions its
+    parsers."""
+
+    #: The first day these rules no longer hold (``YYYY-MM-DD``, UTC).
+    until: str
+    #: Per-field CSS selectors replacing the parser's own, as ``[selectors]``.
+    selectors: dict = field(default_factory=dict)
+    #: The parser class of those pages (None: the site's).
+    parser: Any = None
+
+
+@dataclass(frozen=True)
 class Site:
     name: str
     #: Where canonical URLs live, e.g. ``https://www.islamtimes.com``.
@@ -97,6 +111,8 @@ class Site:
     profile: str = ""
     #: A user's profile replacing the package's profile of that name.
     overrides: bool = False
+    #: Older layouts' rules, by the day they ended (oldest first).
+    dated_rules: tuple[DatedRules, ...] = ()
 
     # -- URLs ---------------------------------------------------------------
 
@@ -176,6 +192,25 @@ class Site:
         ]
 
     # -- Pages --------------------------------------------------------------
+
+    def rules_at(self, fetched_at: str | None) -> Site:
+        """The site as its pages read on ``fetched_at`` (ISO 8601): with the
+        rules of the first dated set still valid then, or its own. The
+        engine's fallbacks stay under every set. Each variant is made once."""
+        if not self.dated_rules or not fetched_at:
+            return self
+        for index, rules in enumerate(self.dated_rules):
+            if fetched_at[:10] < rules.until:
+                return self._dated_variant(index)
+        return self
+
+    def _dated_variant(self, index: int) -> Site:
+        variants = self.__dict__.setdefault("_dated_variants", {})
+        if index not in variants:
+            rules = self.dated_rules[index]
+            variants[index] = replace(self, selectors={**self.selectors, **rules.selectors},
+                                      parser=rules.parser or self.parser, dated_rules=())
+        return variants[index]
 
     @cached_property
     def page_parser(self):

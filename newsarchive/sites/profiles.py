@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 from cssselect import GenericTranslator, SelectorError
 from dateutil import tz
 
-from newsarchive.sites.base import Site, UrlForm
+from newsarchive.sites.base import DatedRules, Site, UrlForm
 from newsarchive.sites.engine import Parser
 
 #: The package's profiles: a folder, or a folder inside a zipped egg (scrapyd).
@@ -56,6 +56,7 @@ STRING_LISTS = (
 )
 KNOWN = {
     "name", "parser", "canonical_origin", "timezone", "default_edition", "story_code", "selectors", "overrides",
+    "rules",
     *STRING_LISTS,
 }
 STORY_CODE_KEYS = {"paths", "canonical", "variants"}
@@ -145,18 +146,8 @@ def build_site(data: dict, where: str) -> Site:
     if default_edition not in editions:
         raise ProfileError(f"{where}: default_edition {default_edition!r} is not one of editions")
     url_forms, variants = _url_rules(data.get("story_code", {}), where, editions)
-    selectors = data.get("selectors", {})
-    if not isinstance(selectors, dict):
-        raise ProfileError(f"{where}: selectors must be a table")
-    known_fields = parser.SELECTOR_FIELDS
-    for field, value in selectors.items():
-        if field not in known_fields:
-            raise ProfileError(f"{where}: selectors.{field} is not a field of the {parser_name} parser")
-        for css in _string_list(where, f"selectors.{field}", value):
-            try:
-                GenericTranslator().css_to_xpath(css.split("::")[0])
-            except SelectorError as exc:
-                raise ProfileError(f"{where}: selectors.{field}: {css!r} is not CSS ({exc})") from None
+    selectors = _selectors(data.get("selectors", {}), parser, parser_name, where, "selectors")
+    dated_rules = _dated_rules(data.get("rules", []), parser, parser_name, where)
     return Site(
         name=name,
         canonical_origin=f"{origin.scheme}://{origin.netloc}",
@@ -173,11 +164,53 @@ def build_site(data: dict, where: str) -> Site:
         lead_prefixes=lists["lead_prefixes"],
         parser=parser,
         fallback_encodings=lists["fallback_encodings"],
-        selectors={k: tuple(v) for k, v in selectors.items()},
+        selectors=selectors,
         publisher_names=lists["publisher_names"],
         profile=where,
         overrides=overrides,
+        dated_rules=dated_rules,
     )
+
+
+def _selectors(table, parser, parser_name: str, where: str, name: str) -> dict[str, tuple[str, ...]]:
+    """A ``[selectors]`` table checked against the parser's fields and CSS."""
+    if not isinstance(table, dict):
+        raise ProfileError(f"{where}: {name} must be a table")
+    for field, value in table.items():
+        if field not in parser.SELECTOR_FIELDS:
+            raise ProfileError(f"{where}: {name}.{field} is not a field of the {parser_name} parser")
+        for css in _string_list(where, f"{name}.{field}", value):
+            try:
+                GenericTranslator().css_to_xpath(css.split("::")[0])
+            except SelectorError as exc:
+                raise ProfileError(f"{where}: {name}.{field}: {css!r} is not CSS ({exc})") from None
+    return {k: tuple(_string_list(where, f"{name}.{k}", v)) for k, v in table.items()}
+
+
+def _dated_rules(entries, parser, parser_name: str, where: str) -> tuple[DatedRules, ...]:
+    """``[[rules]]``: the rules of older layouts, each valid until a day."""
+    if not isinstance(entries, list):
+        raise ProfileError(f"{where}: rules must be an array of tables ([[rules]])")
+    found = []
+    for index, entry in enumerate(entries):
+        name = f"rules[{index}]"
+        if not isinstance(entry, dict) or set(entry) - {"until", "parser", "selectors"}:
+            raise ProfileError(f"{where}: {name} takes until, parser and selectors only")
+        until = entry.get("until")
+        if not isinstance(until, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", until):
+            raise ProfileError(f"{where}: {name}.until must be a day as \"YYYY-MM-DD\", not {until!r}")
+        own_parser, own_name = parser, parser_name
+        if "parser" in entry:
+            own_name = entry["parser"]
+            if not isinstance(own_name, str):
+                raise ProfileError(f"{where}: {name}.parser must be a name or a dotted path")
+            own_parser = load_parser(own_name, where)
+        selectors = _selectors(entry.get("selectors", {}), own_parser, own_name, where, f"{name}.selectors")
+        found.append(DatedRules(until, selectors, own_parser if "parser" in entry else None))
+    days = [rules.until for rules in found]
+    if len(set(days)) != len(days):
+        raise ProfileError(f"{where}: two [[rules]] end on the same day")
+    return tuple(sorted(found, key=lambda rules: rules.until))
 
 
 def _compile(where: str, field: str, pattern: str) -> re.Pattern:

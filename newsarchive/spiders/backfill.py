@@ -212,7 +212,7 @@ class BackfillSpider(SiteSpider):
             headers = [(n, v) for n, v in record.http_headers.headers if n.lower() not in ENCODING_HEADERS]
             body = record.content_stream().read()
         site_url = self.site.site_url(capture.url)
-        extracted = extract(self.site, Fetched(site_url, headers, body))
+        extracted = extract(self.site, Fetched(site_url, headers, body, capture.seen))
         if isinstance(extracted, Rejection):
             yield self.capture_dropped(capture, address, extracted.reason, extracted.detail)
             return

@@ -398,7 +398,9 @@ class SiteSpider(scrapy.Spider):
             # A story the site now sends elsewhere (its home page, an error page) is gone.
             yield self.drop(response, DropReason.GONE, f"redirected to {response.url}")
             return
-        extracted = extract(self.site, Fetched(site_url, response.headers, response.body))
+        capture = request_meta.capture(response.meta)
+        fetched_at = capture.date if capture else utc_now()
+        extracted = extract(self.site, Fetched(site_url, response.headers, response.body, fetched_at))
         if isinstance(extracted, Rejection):
             yield self.drop(response, extracted.reason, extracted.detail)
             return
@@ -408,8 +410,7 @@ class SiteSpider(scrapy.Spider):
         self.crawler.signals.send_catch_log(newsarchive_signals.page_extracted, field_sources=extracted.sources,
                                             counts=extracted.counts)
         item = extracted.item
-        capture = request_meta.capture(response.meta)
-        item.fetched_at = capture.date if capture else utc_now()
+        item.fetched_at = fetched_at
         if capture:
             item.capture_file, item.capture_offset = capture.file, capture.offset
         # The first redirect URL is our own normalized request for found_url.

@@ -37,4 +37,4 @@ def test_the_egg_scrapyd_deploy_builds_loads_the_projects_settings(tmp_path):
     assert loaded.returncode == 0, loaded.stderr
     settings, spiders = loaded.stdout.splitlines()
     assert settings == "newsarchive newsarchive.commands False"
-    assert spiders == "islamtimes news"
+    assert spiders == "backfill islamtimes news"
