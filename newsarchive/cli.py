@@ -212,14 +212,42 @@ def print_edits(story: dict) -> None:
 
 @cli.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True,
+              help="parquet: a folder of stories.parquet, aliases.parquet and revisions.parquet (needs the "
+                   "'analysis' extra).")
 @site_option
 @since_option
 @click.option("--until", type=Day(), help="Only stories published before this date (YYYY-MM-DD).")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout).")
-def export_command(db_path: Path, fmt: str, site, since, until, output):
+@click.option("-o", "--output", default="-", help="File to write (default: stdout); for parquet, the folder.")
+def export_command(db_path: Path, fmt: str, site, since, until, output: str):
     """Every story, one after the other: constant memory however large the archive."""
     conn = connect(db_path)
+    if fmt == "parquet":
+        export_parquet_files(conn, output, site, since, until)
+        return
+    with click.open_file(output, "w", encoding="utf-8") as stream:
+        write_rows(conn, fmt, stream, site, since, until)
+
+
+def export_parquet_files(conn, output: str, site, since, until) -> None:
+    from newsarchive.archive.parquet import FILES, ParquetUnavailable, export_parquet
+
+    if output == "-":
+        raise click.UsageError("--format parquet writes a folder of files: give it with -o FOLDER")
+    folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise click.UsageError(f"-o {output}: a file, not a folder")
+    mine = {f"{name}.parquet" for name in FILES}
+    if folder.is_dir() and any(p.name not in mine for p in folder.iterdir()):
+        raise click.UsageError(f"-o {output}: a folder holding other files; give a new or empty one")
+    try:
+        counts = export_parquet(conn, folder, site=site, since=since, until=until)
+    except ParquetUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(", ".join(f"{counts[name]} {name}" for name in FILES) + f" in {folder}/", err=True)
+
+
+def write_rows(conn, fmt: str, output, site, since, until) -> None:
     columns, rows = queries.export_rows(conn, site=site, since=since, until=until)
     if fmt == "csv":
         writer = csv.writer(output)

@@ -225,21 +225,28 @@ def show(conn: sqlite3.Connection, story_code: str, site: str | None = None) -> 
     return stories
 
 
+def story_filter(site: str | None = None, since: str | None = None, until: str | None = None,
+                 table: str = ARTICLES) -> tuple[str, list[str]]:
+    """The ``WHERE`` clause (or "") and parameters that pick the stories of
+    ``site`` published in [``since``, ``until``) from ``table`` (a name or alias)."""
+    clauses, params = [], []
+    if site:
+        clauses.append(f"{table}.site = ?")
+        params.append(site)
+    if since:
+        clauses.append(f"{table}.published >= ?")
+        params.append(since)
+    if until:
+        clauses.append(f"{table}.published < ?")
+        params.append(until)
+    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
 def export_rows(
     conn: sqlite3.Connection, site: str | None = None, since: str | None = None, until: str | None = None
 ) -> tuple[list[str], Iterator[sqlite3.Row]]:
     """Column names and a streaming cursor over the stories, oldest first."""
-    clauses, params = [], []
-    if site:
-        clauses.append("site = ?")
-        params.append(site)
-    if since:
-        clauses.append("published >= ?")
-        params.append(since)
-    if until:
-        clauses.append("published < ?")
-        params.append(until)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    where, params = story_filter(site, since, until)
     cursor = conn.execute(f"SELECT * FROM {ARTICLES}{where} ORDER BY published, site, story_code", params)
     return [d[0] for d in cursor.description], cursor
 
