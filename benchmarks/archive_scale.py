@@ -189,7 +189,8 @@ def measure_commands(db: Path, stories: int, repeat: int, record) -> None:
         "search government --since 2030-01-01 (no hit)": lambda: cli(db, "search", "government", "--since", "2030-01-01"),
         "search government --site avapress --since 2023-01-01": lambda: cli(
             db, "search", "government", "--site", "avapress", "--since", "2023-01-01"),
-        "search the (every story matches)": lambda: cli(db, "search", "the"),
+        "search the (every story matches; newest first)": lambda: cli(db, "search", "the"),
+        "search the --rank (every match scored first)": lambda: cli(db, "search", "the", "--rank"),
         "show CODE without --site": lambda: cli(db, "show", some_code),
     }
     for name, run in timed.items():

@@ -123,12 +123,15 @@ def stats(db_path: Path, days: int):
 @site_option
 @since_option
 @limit_option
+@click.option("--rank", is_flag=True,
+              help="Best matches first (every match is scored first: slower for a common word).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def search_command(db_path: Path, query: str, site, since, limit: int, as_json: bool):
-    """Full-text search (SQLite FTS5 syntax) over titles, leads and bodies."""
+def search_command(db_path: Path, query: str, site, since, limit: int, rank: bool, as_json: bool):
+    """Full-text search (SQLite FTS5 syntax) over titles, leads and bodies:
+    the most recently archived stories first, or the best first (--rank)."""
     conn = connect(db_path)
     try:
-        found = queries.search(conn, query, site=site, since=since, limit=limit)
+        found = queries.search(conn, query, site=site, since=since, limit=limit, rank=rank)
     except queries.BadSearch as exc:
         raise click.UsageError(f"{query!r} is not a search FTS5 understands ({exc}). {FTS5_SYNTAX}") from None
     if as_json:

@@ -142,6 +142,19 @@ def versions(story: dict[str, Any]) -> list[Version]:
     return [Version(when, origin) for when, origin in zip(seen, origins)]
 
 
+def spaced(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Runs to show side by side: a removed run right before an added one
+    (a replaced word) gets a space between them, as a reader expects
+    (``said`` struck, then ``was later corrected``, not "saidwas")."""
+    shown: list[tuple[str, str]] = []
+    for kind, text in runs:
+        if (shown and shown[-1][0] == REMOVED and kind == ADDED
+                and not shown[-1][1][-1:].isspace() and not text[:1].isspace()):
+            shown.append((SAME, " "))
+        shown.append((kind, text))
+    return shown
+
+
 def plain(runs: list[tuple[str, str]], context_paragraphs: bool = True) -> str:
     """A diff as text, ``[-removed-]{+added+}``; with ``context_paragraphs``
     only the paragraphs (blank-line separated) that changed, ``…`` between."""

@@ -3,7 +3,7 @@ that followed it."""
 
 from __future__ import annotations
 
-from newsarchive.revisions import ADDED, REMOVED, SAME, edits, plain, word_diff
+from newsarchive.revisions import ADDED, REMOVED, SAME, edits, plain, spaced, word_diff
 
 
 def test_a_word_diff_rebuilds_both_texts():
@@ -41,3 +41,13 @@ def test_a_rewritten_passage_is_one_change_not_words_interleaved_with_spaces():
                      "The report was corrected: the approach covers food only.")
     assert plain(runs) == ("The report [-said-]{+was corrected:+} the approach "
                            "[-aims to avoid disruptions.-]{+covers food only.+}")
+
+
+def test_a_replaced_word_is_shown_struck_then_added_with_a_space_between():
+    runs = word_diff("The official said it.", "The official was later corrected it.")
+    assert (REMOVED, "said") in runs and (ADDED, "was later corrected") in runs
+    shown = spaced(runs)
+    at = shown.index((REMOVED, "said"))
+    assert shown[at + 1:at + 3] == [(SAME, " "), (ADDED, "was later corrected")]
+    # Runs that already meet at a space are left as they are.
+    assert spaced([(REMOVED, "a "), (ADDED, "b")]) == [(REMOVED, "a "), (ADDED, "b")]

@@ -149,18 +149,24 @@ class BadSearch(ValueError):
 
 
 def search(
-    conn: sqlite3.Connection, query: str, site: str | None = None, since: str | None = None, limit: int = 20
+    conn: sqlite3.Connection, query: str, site: str | None = None, since: str | None = None, limit: int = 20,
+    rank: bool = False,
 ) -> list[dict[str, Any]]:
     """:func:`_search`; raises :class:`BadSearch` for a query FTS5 does not understand."""
     try:
-        return _search(conn, query, site, since, limit)
+        return _search(conn, query, site, since, limit, rank)
     except sqlite3.OperationalError as exc:  # FTS5 reports a bad query so
         raise BadSearch(str(exc)) from None
 
 
 def _search(conn: sqlite3.Connection, query: str, site: str | None, since: str | None,
-            limit: int) -> list[dict[str, Any]]:
-    """Stories matching an FTS5 query, best first, with a snippet.
+            limit: int, rank: bool) -> list[dict[str, Any]]:
+    """Stories matching an FTS5 query with a snippet: the most recently
+    archived first, or with ``rank`` the best first.
+
+    Newest first is the full-text index's own order read backwards: the
+    first page of a word every story holds comes at once, where ranking
+    must score every match before the first row.
 
     A site or date filter is applied without reading the rows of matches it
     rules out: the stories it admits are found in the (site, published)
@@ -193,7 +199,8 @@ def _search(conn: sqlite3.Connection, query: str, site: str | None, since: str |
             select += f" AND +{ARTICLES}_fts.rowid IN ({admitted})"
         else:
             select += "".join(f" AND a.{clause}" for clause in clauses)
-    return [dict(row) for row in conn.execute(select + " ORDER BY rank LIMIT :limit", params)]
+    order = "rank" if rank else f"{ARTICLES}_fts.rowid DESC"
+    return [dict(row) for row in conn.execute(f"{select} ORDER BY {order} LIMIT :limit", params)]
 
 
 def show(conn: sqlite3.Connection, story_code: str, site: str | None = None) -> list[dict[str, Any]]:

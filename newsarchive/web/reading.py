@@ -15,7 +15,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from newsarchive.archive import queries
-from newsarchive.revisions import ADDED, REMOVED, Origin, edits, versions
+from newsarchive.revisions import ADDED, REMOVED, Edit, FieldEdit, Origin, edits, spaced, versions
 from newsarchive.sites import PACKAGE
 
 #: Languages written right to left (ISO 639-1).
@@ -67,10 +67,12 @@ def _story_context(conn, site: str, story_code: str) -> dict | None:
         "paragraphs": [p for p in (story.get("body") or "").split("\n\n") if p.strip()],
         "dir": text_direction(story.get("language")),
         "local_time": local_time(story.get("published"), site),
+        "published_text": utc_text(story["published"]) if story.get("published") else None,
         "story_urls": [{"href": url, "text": readable_url(url), "canonical": url == story.get("url")}
                  for url in dict.fromkeys([story.get("url"), *story["aliases"]]) if url],
         "related": related,
-        "edits": edits(story),
+        "edits": [Edit(edit.fetched_at, [FieldEdit(f.field, spaced(f.runs)) for f in edit.fields], edit.origin)
+                  for edit in edits(story)],
         "versions": versions(story),
         "REMOVED": REMOVED,
         "ADDED": ADDED,
@@ -133,10 +135,31 @@ def register_routes():
     ]
 
 
+def utc_text(published: str) -> str:
+    """A stored time as a reader reads it: ``2022-11-08 05:48 UTC``; a day
+    alone, or a time whose zone is unknown, as stored (no zone claimed)."""
+    shown = published.replace("T", " ")
+    if not published.endswith("Z"):
+        return shown
+    return f"{shown.removesuffix('Z').removesuffix(':00') if len(published) == 20 else shown[:-1]} UTC"
+
+
+def published_cell(published: str, site: str | None) -> Markup:
+    """A publication time as a reader scans a list: UTC, then the site's
+    own time on a line of its own, neither broken mid-token."""
+    local = local_time(published, site) if site else None
+    html = f'<time class="when" datetime="{escape(published)}">{escape(utc_text(published))}</time>'
+    if local:
+        html += f'<br><span class="when local">{escape(local)}</span>'
+    return Markup(html)
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     if table in ("stories", "articles") and column == "title" and value and "story_code" in row.keys():
         return Markup(f'<a href="{escape(story_path(row["site"], row["story_code"]))}">{escape(value)}</a>')
+    if table in ("stories", "articles") and column == "published" and isinstance(value, str) and value:
+        return published_cell(value, row["site"] if "site" in row.keys() else None)
     if column in URL_COLUMNS and isinstance(value, str) and value.startswith(("http://", "https://")):
         return Markup(f'<a href="{escape(value)}">{escape(readable_url(value))}</a>')
     return None

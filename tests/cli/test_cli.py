@@ -31,7 +31,7 @@ def test_sparkline_scales_to_the_busiest_day():
     assert sparkline([0, 0]) == "··"
 
 
-def test_search_ranked_with_snippet_and_filters(fixture_archive):
+def test_search_with_snippet_and_filters(fixture_archive):
     result = run("search", "Pyongyang", "--db", fixture_archive)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].startswith("islamtimes/1023423  2022-11-08  North Korea Denies")
@@ -40,6 +40,23 @@ def test_search_ranked_with_snippet_and_filters(fixture_archive):
     assert 1 <= len(hits) <= 3 and all(set(h) >= {"story_code", "snippet", "title"} for h in hits)
     assert run("search", "Pyongyang", "--db", fixture_archive, "--since", "2022-11-09").output == "no story matches\n"
     assert run("search", "Pyongyang", "--db", fixture_archive, "--site", "other").output == "no story matches\n"
+
+
+def test_search_lists_the_newest_archived_first_and_the_best_first_when_asked(fixture_archive):
+    import sqlite3
+
+    conn = sqlite3.connect(fixture_archive)
+    # Every story with 'the', by the order the archive stored them, newest first.
+    stored = [code for (code,) in conn.execute(
+        "SELECT a.story_code FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+        " WHERE articles_fts MATCH 'the' ORDER BY articles_fts.rowid DESC")]
+    best = [code for (code,) in conn.execute(
+        "SELECT a.story_code FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+        " WHERE articles_fts MATCH 'the' ORDER BY rank")]
+    assert len(stored) > 3 and stored != best
+    newest = json.loads(run("search", "the", "--db", fixture_archive, "--json", "--limit", 100).output)
+    ranked = json.loads(run("search", "the", "--db", fixture_archive, "--json", "--limit", 100, "--rank").output)
+    assert [h["story_code"] for h in newest] == stored and [h["story_code"] for h in ranked] == best
 
 
 def test_bad_search_query_is_a_usage_error_not_a_traceback(fixture_archive):

@@ -72,7 +72,8 @@ def test_the_seed_storys_page_reads_like_the_article(site, browser):
     assert paragraphs == [story["lead"], *story["body"].split("\n\n")] and len(paragraphs) == 6
     urls = texts(browser, "section.urls li")
     assert any(story["url"] in url and "(canonical)" in url for url in urls)
-    assert f"{story['published']} UTC" in browser.find_element("css selector", "article .meta").text
+    assert "2022-11-08 05:48 UTC" in browser.find_element("css selector", "article .meta").text
+    assert story["published"] == "2022-11-08T05:48:00Z"
     assert "2022-11-08 09:18 (Asia/Tehran)" in browser.find_element("css selector", "article .meta").text
     screenshot(browser, "story-seed")
 
@@ -85,6 +86,9 @@ def test_an_edited_storys_page_shows_the_removed_and_the_added_words(site, brows
     assert "was later corrected" in added and "food and fertilizer payments only" in added
     assert "global supplies" not in added and "fertilizer" not in removed
     assert texts(browser, ".edits h4") == ["body"]
+    # A replaced passage reads as two: the struck words, a space, the new ones.
+    diff = browser.find_element("css selector", ".edits .diff").get_attribute("innerHTML")
+    assert "</del><ins>" not in diff and "</del> <ins>" in diff
     screenshot(browser, "story-edited")
     browser.get(f"{site}/-/edited")
     assert any(expected(EDITED)["title"] in row for row in texts(browser, "tbody tr"))
@@ -120,6 +124,12 @@ def test_the_stories_list_shows_few_columns_newest_first_and_searches_bodies(sit
     headers = [h.split()[0] for h in texts(browser, "table.rows-and-columns th") if h.strip()]
     assert [h for h in headers if h in ("published", "site", "section", "title", "body", "lead")] == [
         "published", "site", "section", "title"]
+    # No internal column, and times that never break mid-token: UTC, and the site's own time.
+    assert not [h for h in browser.find_elements("css selector", "th.col-id, td.col-id") if h.is_displayed()]
+    cell = browser.find_element("css selector", "td.col-published")
+    assert "UTC" in cell.text and "(Asia/Tehran)" in cell.text
+    assert {browser.execute_script("return getComputedStyle(arguments[0]).whiteSpace", t)
+            for t in cell.find_elements("css selector", ".when")} == {"nowrap"}
     links = browser.find_elements("css selector", "td.col-title a")
     assert [link.text for link in links] == [expected(EDITED)["title"]]
     assert links[0].get_attribute("href").endswith(f"/-/story/islamtimes/{EDITED}")
