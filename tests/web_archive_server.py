@@ -11,13 +11,15 @@
   (``/data/<file>``: byte ranges only — a request for a whole file is
   refused, and every request is logged to ``log``);
 - a live site (any other path): the config's pages, 404 for the others;
-- ``fail_once``: paths answered 429 the first time they are asked.
+- ``fail_once``: paths answered 429 the first time they are asked;
+- ``missing``: capture times the index lists and the archive answers 404 for.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -49,7 +51,7 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
         with open(self.config["log"], "a", encoding="utf-8") as log:
-            log.write(json.dumps({"path": self.path, "range": self.headers.get("Range")}) + "\n")
+            log.write(json.dumps({"path": self.path, "range": self.headers.get("Range"), "at": time.time()}) + "\n")
         if self.path in self.config.get("fail_once", ()) and self.path not in self.failed:
             self.failed.add(self.path)
             return self.answer(429, b"Too many requests", headers=[("Retry-After", "1")])
@@ -60,6 +62,8 @@ class Handler(BaseHTTPRequestHandler):
             if parts.query:
                 url += "?" + parts.query
             for capture in self.config["wayback"]:
+                if capture["timestamp"] in self.config.get("missing", ()):
+                    continue
                 if capture["timestamp"] == stamp and capture["original"] == url:
                     return self.answer(200, Path(capture["file"]).read_bytes(), "text/html; charset=utf-8")
             return self.answer(404, b"not in the archive")

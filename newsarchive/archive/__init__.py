@@ -177,17 +177,25 @@ class Archive:
                 f"SELECT name FROM {IMPORTED_FILES} WHERE name IN ({', '.join('?' * len(chunk))})", chunk))
         return found
 
-    def web_capture_seen(self, address: str) -> bool:
-        """A backfill fetched this capture before (stored or dropped)."""
-        if address in self._web_captures:
-            return True
-        return self.db.execute(f"SELECT 1 FROM {WEB_CAPTURES} WHERE address = ?", [address]).fetchone() is not None
-
     def last_web_capture(self, site: str, source: str) -> str | None:
-        """The time of the newest capture of ``site`` fetched from ``source``."""
+        """The time of the newest capture of ``site`` listed from ``source``."""
         row = self.db.execute(f"SELECT max(captured_at) FROM {WEB_CAPTURES} WHERE site = ? AND source = ?",
                               [site, source]).fetchone()
         return row[0] if row else None
+
+    def listed_web_captures(self, site: str, sources, limit: int, leave_out=()) -> list[dict[str, Any]]:
+        """Captures listed and not fetched yet (committed), oldest first, at
+        most ``limit``, without those in ``leave_out`` (addresses)."""
+        sources = list(sources)
+        rows = self.db.execute(
+            f"SELECT address, story_code, source, captured_at, url, filename, record_offset, record_length"
+            f" FROM {WEB_CAPTURES} WHERE site = ? AND source IN ({', '.join('?' * len(sources))})"
+            f" AND outcome IS NULL ORDER BY captured_at, address LIMIT ?",
+            [site, *sources, limit + len(leave_out)])
+        names = ("address", "story_code", "source", "captured_at", "url", "filename", "record_offset",
+                 "record_length")
+        found = [dict(zip(names, row)) for row in rows if row[0] not in leave_out]
+        return found[:limit]
 
     def web_listing(self, site: str, source: str, query: str) -> tuple[str | None, bool]:
         """Where a listing of a web archive's index got: (its resume point, done)."""
@@ -229,26 +237,29 @@ class Archive:
         adapter = ItemAdapter(item)
         return {name: adapter.get(name) for name in ARTICLE_COLUMNS}
 
-    def stage_article(self, item: ArticleItem) -> Outcome:
+    def stage_article(self, item: ArticleItem, in_time: bool = True) -> Outcome:
         """Stage a fetched story; return whether it is new, updated (a
         revision is staged with the previous values) or unchanged (only its
-        last-seen time moves). A copy from a web archive is recorded as
-        fetched, with what came of it."""
+        last-seen time moves). A copy older than the story's last sighting
+        is placed among its versions by time; one that is a new reading of
+        a stored capture (``in_time`` False: reparse) is compared with the
+        current row, as today's extraction of it. A copy from a web archive
+        is recorded as fetched, with what came of it."""
         row = self.article_row(item)
-        outcome = self._stage_copy(row)
+        outcome = self._stage_copy(row, in_time)
         if row.get("source") in WEB_ARCHIVES and row.get("capture_file"):
             self.stage_web_capture(capture_key(row["capture_file"], row.get("capture_offset")), row["site"],
                                    row["story_code"], row["source"], row.get("fetched_at"), outcome)
         return outcome
 
-    def _stage_copy(self, row: dict[str, Any]) -> Outcome:
+    def _stage_copy(self, row: dict[str, Any], in_time: bool) -> Outcome:
         key = (row["site"], row["story_code"])
         seen = row.get("fetched_at") or utc_now()
         if key in self._histories:
             return self._histories[key].observe(row, seen)
         staged = self._new.get(key) or self._updated.get(key)
         previous = staged or (self.story(*key) if self.has_story(*key) else None)
-        if previous is not None and seen < max(previous.get("last_seen") or "", self._seen.get(key) or ""):
+        if in_time and previous is not None and seen < max(previous.get("last_seen") or "", self._seen.get(key) or ""):
             # A copy from before the story was last seen (a web archive's):
             # placed among its versions by time.
             return self._stage_in_history(key, row, seen)
@@ -274,7 +285,9 @@ class Archive:
                 "fetched_at": seen,
                 "changed": changed,
                 "previous": {f: decode_column(f, previous.get(f)) for f in changed},
-                "previous_provenance": {name: previous.get(name) for name in PROVENANCE},
+                "previous_provenance": {**{name: previous.get(name) for name in PROVENANCE},
+                                        "last_seen": max(previous.get("last_seen") or "", self._seen.get(key) or "")
+                                        or None},
             }
         )
         if key in self._new:
@@ -286,20 +299,27 @@ class Archive:
 
     def _stage_in_history(self, key: tuple[str, str], row: dict[str, Any], seen: str) -> Outcome:
         """Stage an observation older than the story's last sighting into
-        its history (``history``), loaded once a batch from what is stored:
-        what is staged for it is written first."""
-        if key in self._new or key in self._updated or key in self._seen or any(
-                (r["site"], r["story_code"]) == key for r in self._revisions):
-            self.flush()
-        story = self.story(*key)
+        its history (``history``): built once a batch from what is stored
+        and what is staged for the story, and written whole at the flush."""
+        in_db = self.has_story(*key)
+        story = self.story(*key) if in_db else {}
         revisions = [
             {"fetched_at": fetched_at, "previous": json.loads(previous),
              "previous_provenance": json.loads(provenance) if provenance else None}
             for fetched_at, previous, provenance in self.db.execute(
                 f"SELECT fetched_at, previous, previous_provenance FROM {REVISIONS}"
                 " WHERE site = ? AND story_code = ? ORDER BY id", list(key))
-        ]
-        history = History(versions(story, revisions), story.get("last_seen") or story.get("fetched_at") or "")
+        ] if in_db else []
+        # What this batch staged for the story joins what is stored.
+        revisions += [r for r in self._revisions if (r["site"], r["story_code"]) == key]
+        self._revisions = [r for r in self._revisions if (r["site"], r["story_code"]) != key]
+        staged = self._new.pop(key, None) or self._updated.pop(key, None)
+        refetched = self._seen.pop(key, None)
+        if staged is not None:
+            story = {**story, **staged, "first_seen": story.get("first_seen") or staged["first_seen"]}
+        if refetched:
+            story["last_seen"] = max(story.get("last_seen") or "", refetched)
+        history = History(versions(story, revisions), seen_again=staged is not None or refetched is not None)
         self._histories[key] = history
         return history.observe(row, seen)
 
@@ -332,10 +352,19 @@ class Archive:
         self._gone[(site, story_code)] = when
 
     def stage_web_capture(self, address: str, site: str | None, story_code: str | None, source: str,
-                          captured_at: str | None, outcome: str) -> None:
-        """Record a web archive capture fetched (and what came of it), with the batch."""
-        self._web_captures[address] = {"address": address, "site": site, "story_code": story_code, "source": source,
-                                       "captured_at": captured_at, "outcome": outcome, "fetched_at": utc_now()}
+                          captured_at: str | None, outcome: str | None, url: str | None = None,
+                          filename: str | None = None, offset: int | None = None, length: int | None = None) -> None:
+        """Record a web archive capture, with the batch: listed (``outcome``
+        None: a capture already recorded is left as it is), or fetched and
+        what came of it."""
+        staged = self._web_captures.get(address)
+        row = {"address": address, "site": site, "story_code": story_code, "source": source,
+               "captured_at": captured_at, "url": url, "filename": filename, "record_offset": offset,
+               "record_length": length, "outcome": outcome, "fetched_at": utc_now() if outcome else None}
+        if staged is not None and outcome is not None:
+            row = {**staged, "outcome": outcome, "fetched_at": row["fetched_at"]}
+        if staged is None or outcome is not None:
+            self._web_captures[address] = row
 
     def stage_web_listing(self, site: str, source: str, query: str, resume: str | None, done: bool) -> None:
         """Record how far a listing of a web archive's index got, with the batch."""
@@ -441,9 +470,13 @@ class Archive:
             if self._histories:
                 self._write_histories()
             if self._web_captures:
+                # A capture listed again keeps what its fetch gave; a fetch records its outcome.
                 self.db.conn.executemany(
-                    f"INSERT OR REPLACE INTO {WEB_CAPTURES} (address, site, story_code, source, captured_at, outcome,"
-                    " fetched_at) VALUES (:address, :site, :story_code, :source, :captured_at, :outcome, :fetched_at)",
+                    f"INSERT INTO {WEB_CAPTURES} (address, site, story_code, source, captured_at, url, filename,"
+                    " record_offset, record_length, outcome, fetched_at) VALUES (:address, :site, :story_code,"
+                    " :source, :captured_at, :url, :filename, :record_offset, :record_length, :outcome, :fetched_at)"
+                    " ON CONFLICT(address) DO UPDATE SET outcome = excluded.outcome, fetched_at = excluded.fetched_at"
+                    " WHERE excluded.outcome IS NOT NULL",
                     list(self._web_captures.values()),
                 )
             if self._web_listings:
@@ -481,18 +514,22 @@ class Archive:
     #: A story whose versions were placed in time: its newest version, and
     #: its first sighting, which an older copy moves back.
     _history_sql = (
-        f"UPDATE {ARTICLES} SET " + ", ".join(f"{c} = ?" for c in _HISTORY_COLUMNS if c not in ("site", "story_code"))
-        + " WHERE site = ? AND story_code = ?"
+        f"INSERT INTO {ARTICLES} ({', '.join(_HISTORY_COLUMNS)}) VALUES ({', '.join('?' * len(_HISTORY_COLUMNS))})"
+        " ON CONFLICT(site, story_code) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in _HISTORY_COLUMNS if c not in ("site", "story_code"))
     )
 
     def _write_histories(self) -> None:
         """Each rewritten story's row and revisions; in a write transaction."""
         conn = self.db.conn
+        rows = []
+        for history in self._histories.values():
+            rows.append({**history.current.fields, "fetched_at": history.current.seen,
+                         "first_seen": history.first_seen, "last_seen": history.last_seen})
+        self._upsert_articles(self._history_sql, (self._values(row, self._HISTORY_COLUMNS) for row in rows))
         for (site, code), history in self._histories.items():
-            current = {**history.current.fields, "fetched_at": history.current.seen,
-                       "first_seen": history.first_seen, "last_seen": history.last_seen}
-            columns = [c for c in self._HISTORY_COLUMNS if c not in ("site", "story_code")]
-            conn.execute(self._history_sql, [*self._values(current, tuple(columns)), site, code])
+            if history.seen_again:  # fetched again: not gone (any more)
+                conn.execute(f"UPDATE {ARTICLES} SET gone_at = NULL WHERE site = ? AND story_code = ?", [site, code])
             conn.execute(f"DELETE FROM {REVISIONS} WHERE site = ? AND story_code = ?", [site, code])
             conn.executemany(
                 f"INSERT INTO {REVISIONS} (site, story_code, fetched_at, changed, previous, previous_provenance)"

@@ -21,9 +21,10 @@
     each WARC file an import read to its end, so that a rerun of the same
     listing skips it;
 ``web_captures``, ``web_archive_listings``
-    each web archive capture a backfill fetched (and what came of it), and
-    how far each of its index listings got: a rerun continues, a later
-    backfill asks only for captures after the last one it has;
+    each web archive capture a backfill listed (and, once fetched, what came
+    of it), and how far each of its index listings got, committed together:
+    a rerun fetches what is listed and not fetched and goes on listing, a
+    later backfill asks only for captures after the last one listed;
 ``story_counts``
     stories per site and day of publication (``''`` for undated ones), kept
     in the transaction that changes ``articles`` (new rows counted by the
@@ -209,13 +210,19 @@ TABLES: dict[str, dict] = {
             "source": str,
             #: The capture's time, ISO 8601 UTC.
             "captured_at": str,
-            #: What storing it did (``new``, ``updated``, ``unchanged``) or why it was dropped.
+            #: The URL captured, and a Common Crawl record's place in its file.
+            "url": str,
+            "filename": str,
+            "record_offset": int,
+            "record_length": int,
+            #: Null while listed and not fetched; then what storing it did
+            #: (``new``, ``updated``, ``unchanged``) or why it was not stored.
             "outcome": str,
             "fetched_at": str,
         },
         "pk": "address",
         "not_null": set(),
-        "indexes": [["site", "source", "captured_at"]],
+        "indexes": [["site", "source", "outcome", "captured_at"]],
     },
     WEB_LISTINGS: {
         "columns": {

@@ -32,10 +32,17 @@ class Skip(StrEnum):
     NOT_RESPONSE = "not_response"
     #: A response for a host no profile (or ``--site``) names.
     OTHER_HOST = "other_host"
+    #: A response of another protocol (``dns:``, ``ftp:``): no page.
+    NOT_HTTP = "not_http"
     #: A status other than 200 (a redirect, an error).
     NOT_OK = "not_200"
     #: A response that is not a page (an image, a feed, JSON).
     NOT_HTML = "not_html"
+
+
+class StreamBroken(OSError):
+    """The file's bytes stopped coming (a download cut by the network): not
+    the file's fault, so it is not taken for read; a rerun reads it again."""
 
 
 class RecordCut(Exception):
@@ -80,18 +87,23 @@ def responses(stream: BinaryIO, wanted: Callable[[str], bool], skipped: Counter)
             record = next(records)
         except StopIteration:
             return
+        except StreamBroken:
+            raise
         except Exception as exc:  # FastWARC raises OSError and others on a corrupt member
             raise RecordCut(last, f"{type(exc).__name__}: {exc}", after=True) from None
         last = record.stream_pos
         if record.record_type != WarcRecordType.response:
             skipped[Skip.NOT_RESPONSE] += 1
             continue
-        if record.http_headers is None:
-            raise RecordCut(last, "the record's HTTP headers are cut short")
         url = record.headers.get("WARC-Target-URI") or ""
+        if not url.startswith(("http://", "https://")):
+            skipped[Skip.NOT_HTTP] += 1
+            continue
         if not wanted(url):
             skipped[Skip.OTHER_HOST] += 1
             continue
+        if record.http_headers is None:
+            raise RecordCut(last, "the record's HTTP headers are cut short")
         if record.http_headers.status_code != 200:
             skipped[Skip.NOT_OK] += 1
             continue
@@ -99,7 +111,12 @@ def responses(stream: BinaryIO, wanted: Callable[[str], bool], skipped: Counter)
         if content_type and not content_type.startswith(HTML_TYPES):
             skipped[Skip.NOT_HTML] += 1
             continue
-        body = record.reader.read()
+        try:
+            body = record.reader.read()
+        except StreamBroken:
+            raise
+        except Exception as exc:
+            raise RecordCut(last, f"{type(exc).__name__}: {exc}") from None
         if len(body) < record.content_length:
             raise RecordCut(last, f"the body holds {len(body)} of {record.content_length} bytes")
         headers = [(name, value) for name, value in record.http_headers.items() if name.lower() not in ENCODING_HEADERS]

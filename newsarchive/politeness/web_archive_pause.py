@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import logging
 
-from twisted.internet import reactor
-
 from newsarchive import config, request_meta
 from newsarchive.politeness.retry_after import retry_after_seconds
 
@@ -21,6 +19,8 @@ logger = logging.getLogger(__name__)
 
 #: 429s in a row for one request before it is given up (and dropped as a fetch error).
 MAX_PAUSES = 5
+#: The download slots of web archives (``spiders/backfill.py`` names them so).
+SLOT_PREFIX = "web-archive:"
 
 
 class WebArchivePauseMiddleware:
@@ -39,21 +39,37 @@ class WebArchivePauseMiddleware:
         tries = request.meta.get("web_archive_429s", 0) + 1
         if tries > MAX_PAUSES:
             logger.error("%s answered 429 %d times: given up", request.url, MAX_PAUSES)
+            request.meta["dont_retry"] = True  # nor retried at once by RetryMiddleware
             return response
         wait = max(self.pause, retry_after_seconds(response.headers.get("Retry-After")) or 0.0)
-        stats = self.crawler.stats
-        stats.inc_value("newsarchive/web_archive/429")
-        engine = self.crawler.engine
+        self.crawler.stats.inc_value("newsarchive/web_archive/429")
+        from twisted.internet import reactor  # the crawl's, installed by then (not on import: spiders import SLOT_PREFIX)
+
         now = reactor.seconds()
         if now + wait > self.paused_until:
             self.paused_until = now + wait
-            engine.pause()
-            reactor.callLater(wait, self._resume, self.paused_until)
+            self._hold(wait)
             logger.warning("%s answered 429: the backfill pauses %.0fs", request.url, wait)
         retry = request.replace(dont_filter=True)
         retry.meta["web_archive_429s"] = tries
         return retry
 
-    def _resume(self, until: float) -> None:
-        if until == self.paused_until:  # a later 429 paused it for longer
-            self.crawler.engine.unpause()
+    def _hold(self, wait: float) -> None:
+        """Nothing new leaves the scheduler, and the requests already waiting
+        in a web archive's download slot wait out the pause too."""
+        engine = self.crawler.engine
+        engine.pause()
+        slots = [slot for key, slot in engine.downloader.slots.items() if str(key).startswith(SLOT_PREFIX)]
+        paces = [(slot, slot.delay) for slot in slots]
+        for slot in slots:
+            slot.delay = max(slot.delay, wait)
+        from twisted.internet import reactor
+
+        reactor.callLater(wait, self._resume, self.paused_until, paces)
+
+    def _resume(self, until: float, paces) -> None:
+        if until != self.paused_until:  # a later 429 paused it for longer
+            return
+        for slot, delay in paces:
+            slot.delay = delay
+        self.crawler.engine.unpause()

@@ -66,7 +66,8 @@ def reparse(
             if isinstance(result, str):
                 counts.rejected[result] += 1
             else:
-                staged[archive.stage_article(result)] += 1
+                # Today's reading of a stored capture: compared with the story as it stands.
+                staged[archive.stage_article(result, in_time=False)] += 1
                 archive.stage_aliases(result.site, result.story_code, [result.url, *result.aliases])
                 if archive.largest_pending_batch >= batch_size:
                     archive.flush()

@@ -181,18 +181,19 @@ def import_warc(
     run_id = archive.start_run(JOB, None, {"files": [source.name for source in sources], "sites": list(sites)})
     staged: Counter = Counter()
     finish_reason = "failed"
-    stored_in_file = 0
+    #: Stories staged of each file not yet recorded as read.
+    stored_in: Counter = Counter()
     try:
         tasks = _tasks(todo, HostSites(profiles, sites), counts, user_agent)
         for task, result in parsed(tasks, workers, profiles, parse_record):
             found = pickle.loads(result)
             if isinstance(found, FileDone):
-                archive.stage_imported_file(found.name, run_id, found.records, stored_in_file, found.skipped, found.cut)
-                stored_in_file = 0
+                archive.stage_imported_file(found.name, run_id, found.records, stored_in.pop(found.name, 0),
+                                            found.skipped, found.cut)
             elif isinstance(found, ArticleItem):
                 staged[archive.stage_article(found)] += 1
                 archive.stage_aliases(found.site, found.story_code, [found.url, *found.aliases])
-                stored_in_file += 1
+                stored_in[found.capture_file] += 1
             else:
                 counts.rejected[found] += 1
             if isinstance(found, FileDone) or archive.largest_pending_batch >= batch_size:

@@ -10,6 +10,7 @@ crawl began (``CC-NEWS-20240101003108-00000.warc.gz``); ``--from`` and
 from __future__ import annotations
 
 import gzip
+import http.client
 import io
 import re
 import urllib.request
@@ -21,6 +22,7 @@ from typing import BinaryIO
 from urllib.parse import urljoin
 
 from newsarchive import settings as defaults
+from newsarchive.capture.records import StreamBroken
 
 WARC_NAMES = (".warc", ".warc.gz")
 LISTING_NAMES = (".paths", ".paths.gz")
@@ -51,25 +53,35 @@ class WarcSource:
         if self.is_remote:
             request = urllib.request.Request(self.location, headers={"User-Agent": user_agent})
             with urllib.request.urlopen(request, timeout=60) as response:
-                yield _Streamed(response)
+                yield _Streamed(response, self.location)
         else:
             with open(self.location, "rb") as stream:
                 yield stream
 
 
 class _Streamed(io.RawIOBase):
-    """A download as a stream that knows how far it has read: a WARC
-    reader asks for its position (a response cannot tell it)."""
+    """A download as a stream that knows how far it has read (a WARC reader
+    asks for its position; a response cannot tell it), and that tells a
+    download cut short (by its Content-Length, or an error of the network)
+    from the file's end."""
 
-    def __init__(self, response):
+    def __init__(self, response, url: str):
         self.response = response
+        self.url = url
         self.position = 0
+        length = response.headers.get("Content-Length")
+        self.length = int(length) if length and length.isdigit() else None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        data = self.response.read(len(buffer))
+        try:
+            data = self.response.read(len(buffer))
+        except (OSError, http.client.HTTPException) as exc:
+            raise StreamBroken(f"{self.url}: the download broke after {self.position} bytes ({exc})") from None
+        if not data and self.length is not None and self.position < self.length:
+            raise StreamBroken(f"{self.url}: the download ended after {self.position} of {self.length} bytes")
         buffer[: len(data)] = data
         self.position += len(data)
         return len(data)

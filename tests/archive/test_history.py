@@ -51,7 +51,8 @@ def test_an_older_capture_imported_after_the_live_crawl_becomes_the_earlier_vers
     assert row == ("As it reads today.", T2026, T2022, T2026, "crawl", "crawl-1.warc.gz")
     # One edit, seen in 2026, replacing the 2022 text that came from the Wayback Machine.
     assert revisions == [(T2026, '{"body": "As it read in 2022."}',
-                          '{"source": "wayback", "capture_file": "https://web.archive.org/w/1", "capture_offset": 0}')]
+                          '{"source": "wayback", "capture_file": "https://web.archive.org/w/1", "capture_offset": 0,'
+                          ' "last_seen": "2022-06-01T08:00:00Z"}')]
 
 
 def test_an_identical_older_capture_adds_nothing_but_moves_the_first_sighting_back(archive_path):
@@ -96,3 +97,35 @@ def test_copies_of_one_story_in_one_batch_in_any_order_give_the_same_history(tmp
     assert [r[:2] for r in in_order[1]] == [(T2022, '{"body": "First."}'), (T2024, '{"body": "Second."}')]
     assert backwards[1] == in_order[1]
     assert in_order[0][:4] == backwards[0][:4] == ("Third.", T2024, T2015, T2026)
+
+
+def test_copies_in_every_order_give_one_history_an_undone_edit_included(tmp_path):
+    """A, then B, then A again (the edit undone), then C seen twice: all
+    120 orders of arrival store the same versions."""
+    from itertools import permutations
+
+    t1, t2, t3, t4, t5 = (f"2020-0{m}-01T00:00:00Z" for m in range(1, 6))
+    copies = [copy("A.", t1, CaptureSource.WAYBACK, "w1"), copy("B.", t2, CaptureSource.WAYBACK, "w2"),
+              copy("A.", t3, CaptureSource.WAYBACK, "w3"), copy("C.", t4, CaptureSource.WAYBACK, "w4"),
+              copy("C.", t5, CaptureSource.WAYBACK, "w5")]
+    histories = set()
+    for index, order in enumerate(permutations(copies)):
+        path = tmp_path / f"{index}.db"
+        for item in order:  # one batch each: every copy meets the stored history
+            store(path, item)
+        row, revisions = state(path)
+        histories.add((row[:4], tuple((when, previous) for when, previous, _ in revisions)))
+    assert histories == {(("C.", t4, t1, t5), ((t2, '{"body": "A."}'), (t3, '{"body": "B."}'), (t4, '{"body": "A."}')))}
+
+
+def test_a_reparse_reading_of_a_stored_capture_replaces_the_current_version(archive_path):
+    """Today's extraction of the crawl's capture, after a newer copy came
+    from elsewhere: the story as it stands is compared with it, not buried."""
+    store(archive_path, copy("Old parser's reading.", T2022, where="crawl-1.warc.gz"))
+    store(archive_path, copy("Old parser's reading.", T2026, CaptureSource.WARC_IMPORT, "CC-NEWS-9.warc.gz"))
+    archive = Archive(archive_path, lock=True)
+    assert archive.stage_article(copy("New parser's reading.", T2022, where="crawl-1.warc.gz"),
+                                 in_time=False) == Outcome.UPDATED
+    archive.close()
+    row, revisions = state(archive_path)
+    assert row[0] == "New parser's reading." and len(revisions) == 1

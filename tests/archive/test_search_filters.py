@@ -26,8 +26,9 @@ def archive_path(tmp_path_factory):
     return path
 
 
-def by_rows(conn, query, site=None, since=None):
-    """The plain statement: every match's row read, then filtered."""
+def by_rows(conn, query, site=None, since=None, rank=False):
+    """The plain statement: every match's row read, then filtered, newest
+    stored first or (``rank``) best first."""
     sql = ("SELECT a.story_code FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
            " WHERE articles_fts MATCH ?")
     params = [query]
@@ -35,21 +36,23 @@ def by_rows(conn, query, site=None, since=None):
         sql, params = sql + " AND a.site = ?", [*params, site]
     if since:
         sql, params = sql + " AND a.published >= ?", [*params, since]
-    return [row[0] for row in conn.execute(sql + " ORDER BY rank LIMIT 20", params)]
+    order = "rank" if rank else "articles_fts.rowid DESC"
+    return [row[0] for row in conn.execute(f"{sql} ORDER BY {order} LIMIT 20", params)]
 
 
 FILTERS = [("river", "t", None), ("river", None, "2017-01-01"), ("market", "s", "2015-06-01"),
            ("bridge", "u", "2030-01-01"), ("market OR river", None, "2019-01-01")]
 
 
+@pytest.mark.parametrize("rank", [False, True], ids=["newest", "ranked"])
 @pytest.mark.parametrize("few, many", [(10**9, 10**9 + 1), (0, 10**9), (0, 1)], ids=["lookup", "membership", "rows"])
 @pytest.mark.parametrize("query, site, since", FILTERS)
-def test_each_way_finds_what_reading_every_row_finds(archive_path, monkeypatch, few, many, query, site, since):
+def test_each_way_finds_what_reading_every_row_finds(archive_path, monkeypatch, few, many, query, site, since, rank):
     monkeypatch.setattr(queries, "FEW_FILTERED", few)
     monkeypatch.setattr(queries, "MANY_FILTERED", many)
     conn = open_readonly(archive_path)
-    found = [hit["story_code"] for hit in search(conn, query, site=site, since=since)]
-    assert found == by_rows(conn, query, site, since)
+    found = [hit["story_code"] for hit in search(conn, query, site=site, since=since, rank=rank)]
+    assert found == by_rows(conn, query, site, since, rank)
     assert all(hit["snippet"] for hit in search(conn, query, site=site, since=since))
 
 

@@ -108,7 +108,8 @@ def test_three_wayback_captures_listed_over_two_pages_become_one_story_with_two_
     assert [(when, V2019 in previous if when.startswith("2020") else V2020 in previous)
             for when, previous, _ in revisions] == [("2020-03-01T10:00:00Z", True), ("2021-03-01T10:00:00Z", True)]
     assert json.loads(revisions[0][2]) == {"source": "wayback", "capture_file": f"{server.base}/web/20190301100000id_/"
-                                                                                f"{STORY.url}", "capture_offset": None}
+                                                                                f"{STORY.url}", "capture_offset": None,
+                                           "last_seen": "2019-03-01T10:00:00Z"}
     # Each of the profile's domains listed; islamtimes.com in two pages, the second asked with the first's resume key.
     listings = [r["path"] for r in server.requests() if r["path"].startswith("/cdx/")]
     com = [path for path in listings if "islamtimes.com" in path]
@@ -194,14 +195,20 @@ def test_a_dry_run_counts_stories_and_captures_per_year_and_fetches_nothing(tmp_
     assert not [r for r in server.requests() if r["path"].startswith("/web/")]
 
 
-def test_a_429_pauses_the_backfill_and_the_capture_is_asked_again(tmp_path, archives):
-    captures = wayback_captures(tmp_path)[:1]
-    server = archives(wayback=captures, fail_once=[f"/web/20190301100000id_/{STORY.url}"])
+def test_a_429_pauses_the_backfill_queued_requests_included_and_the_capture_is_asked_again(tmp_path, archives):
+    first = f"/web/20190301100000id_/{STORY.url}"
+    server = archives(wayback=wayback_captures(tmp_path), fail_once=[first])
     db = tmp_path / "archive.db"
-    done = backfill(db, server, "source=wayback", "live_check=0")
+    # Paced (0.1 s between requests, as the real pace is 3 s): a response is read before the next request leaves.
+    done = backfill(db, server, "source=wayback", "live_check=0",
+                    settings={"NEWSARCHIVE_WEB_ARCHIVE_PAUSE": "2", "NEWSARCHIVE_WEB_ARCHIVE_RATE": "600"})
     assert done.returncode == 0, done.log[-3000:]
-    assert "answered 429: the backfill pauses 1s" in done.log
-    assert story_rows(db)[0][1] == "2019-03-01T10:00:00Z"
+    assert "answered 429: the backfill pauses 2s" in done.log
+    # The other two captures were waiting in the archive's slot: none was asked before the pause ended.
+    web = [r for r in server.requests() if r["path"].startswith("/web/")]
+    refused = next(r["at"] for r in web if r["path"] == first)
+    assert len(web) == 4 and all(r["at"] >= refused + 1.9 for r in web[1:])
+    assert story_rows(db)[0][2] == "2019-03-01T10:00:00Z"
 
 
 @needs_browser
@@ -242,3 +249,47 @@ def test_a_storys_page_shows_its_versions_from_a_crawl_a_cc_news_file_and_the_wa
         screenshot(browser, "deleted")
         browser.get(base)
         assert browser.find_element("link text", "Deleted").get_attribute("href").endswith("/-/deleted")
+
+
+def test_an_earlier_range_after_a_later_one_and_a_run_cut_short_lose_no_capture(tmp_path, archives):
+    server = archives(wayback=wayback_captures(tmp_path))
+    db = tmp_path / "archive.db"
+    later = backfill(db, server, "source=wayback", "live_check=0", "since=2020")
+    assert later.returncode == 0, later.log[-3000:]
+    assert story_rows(db)[0][2] == "2020-03-01T10:00:00Z"
+    # The 2019 capture, asked for afterwards: the 2020 run's captures do not move this range's start.
+    earlier = backfill(db, server, "source=wayback", "live_check=0", "since=2019", "until=2019")
+    assert earlier.returncode == 0, earlier.log[-3000:]
+    assert story_rows(db)[0][2] == "2019-03-01T10:00:00Z"
+
+    stopped = tmp_path / "stopped.db"
+    first = backfill(stopped, server, "source=wayback", "live_check=0", "limit=1")  # stopped after one capture
+    assert first.returncode == 0, first.log[-3000:]
+    conn = sqlite3.connect(stopped)
+    fetched = {a for (a,) in conn.execute("SELECT address FROM web_captures WHERE outcome IS NOT NULL")}
+    listed = {a for (a,) in conn.execute("SELECT address FROM web_captures")}
+    conn.close()
+    assert len(listed) == 3 and len(fetched) == 1
+    before = len(server.requests())
+    rest = backfill(stopped, server, "source=wayback", "live_check=0")
+    assert rest.returncode == 0, rest.log[-3000:]
+    # What the stopped run listed and did not fetch, the next fetched; nothing twice.
+    asked = {f"{server.base}{r['path']}" for r in server.requests()[before:] if r["path"].startswith("/web/")}
+    assert asked == listed - fetched
+    row, revisions = story_rows(stopped)
+    assert row[2] == "2019-03-01T10:00:00Z" and len(revisions) == 2
+
+
+def test_a_capture_the_archive_no_longer_has_does_not_mark_the_story_gone(tmp_path, archives):
+    captures = wayback_captures(tmp_path)
+    listed_only = {"timestamp": "20220101000000", "original": STORY.url, "file": captures[0]["file"]}
+    server = archives(wayback=captures + [listed_only], missing=[listed_only["timestamp"]])
+    db = tmp_path / "archive.db"
+    done = backfill(db, server, "source=wayback", "live_check=0")
+    assert done.returncode == 0, done.log[-3000:]
+    row, _ = story_rows(db)
+    assert row[6] is None  # not gone: only the archive's copy is missing
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT outcome FROM web_captures WHERE captured_at = '2022-01-01T00:00:00Z'").fetchone() \
+        == ("http_404",)
+    assert conn.execute("SELECT count(*) FROM dropped").fetchone() == (0,)

@@ -176,3 +176,56 @@ def test_a_corrupt_member_ends_its_file_and_the_next_file_is_read(tmp_path):
     assert "stored 2: 2 new" in done.stdout and "1 file(s) cut short or corrupt" in done.stdout
     assert f"{first.path} is cut short or corrupt after the record at offset " in done.stderr
     assert {row["capture_file"] for row in rows(db).values()} == {str(first.path), str(second.path)}
+
+
+def test_records_of_other_protocols_are_skipped_not_taken_for_a_cut(tmp_path):
+    """Heritrix and the Internet Archive begin their files with ``dns:`` responses: no HTTP in them."""
+    from io import BytesIO
+
+    page = article_pages(ISLAMTIMES, 1)[0]
+    warc = CcNewsFile(tmp_path / "IA-00001.warc.gz")
+    warc.writer.write_record(warc.writer.create_warc_record(
+        "dns:www.islamtimes.com", "response", payload=BytesIO(b"20190304050607\nwww.islamtimes.com. 300 IN A 1.2.3.4\n"),
+        warc_content_type="text/dns"))
+    warc.add(Record(page.url, page.body(), date=WHEN))
+    warc.close()
+    db = tmp_path / "archive.db"
+    done = run("import-warc", str(warc.path), "--db", str(db), "-j", "1", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "stored 1: 1 new" in done.stdout and "1 not_http" in done.stdout and "cut" not in done.stdout
+
+
+def test_a_download_cut_by_the_network_is_not_taken_for_read(tmp_path):
+    """The server promises the whole file and stops two thirds in: the job
+    fails, the file is not recorded, and a rerun reads it again."""
+    page = article_pages(ISLAMTIMES, 1)[0]
+    warc = CcNewsFile(tmp_path / "CC-NEWS-20190304050607-00001.warc.gz")
+    for _ in range(3):
+        warc.add(Record(page.url, page.body(), date=WHEN))
+    warc.close()
+    data = warc.path.read_bytes()
+
+    class Cutting(SimpleHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) * 2 // 3])
+            self.wfile.flush()
+            self.connection.close()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Cutting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{warc.path.name}"
+        db = tmp_path / "archive.db"
+        done = run("import-warc", url, "--db", str(db), "-j", "1", cwd=tmp_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 1 and "the download ended after" in done.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM imported_files").fetchone() == (0,)
