@@ -338,6 +338,51 @@ def _verdict(run: dict[str, Any]) -> str:
     return "ok"
 
 
+def coverage(conn: sqlite3.Connection, site: str, days: int = 60, editions: bool = False) -> dict[str, Any]:
+    """A site's stories per day of publication over the ``days`` days up to
+    its newest story or its latest run, whichever is later (so that stories
+    that stopped coming show as gaps up to today's run), each day with the
+    verdicts of the runs started on it; days without stories are gaps.
+    Counts come from ``story_counts`` (no story is read). With
+    ``editions``, the stories per day of each edition too (read from the
+    (site, published) index and the rows of those days)."""
+    runs = health(conn, site=site, last=10_000).get(site, [])
+    newest = conn.execute(f"SELECT max(published) FROM {ARTICLES} WHERE site = ?", [site]).fetchone()[0]
+    ends = [day for day in ((newest or "")[:10], *((run["started_at"] or "")[:10] for run in runs[:1])) if day]
+    if not ends:
+        return {"site": site, "days": [], "most": 0, "editions": {}}
+    end = date.fromisoformat(max(ends))
+    start = end - timedelta(days=days - 1)
+    first, last = start.isoformat(), end.isoformat()
+    if _has(conn, STORY_COUNTS):
+        counted = f"SELECT day, stories FROM {STORY_COUNTS} WHERE site = ? AND day BETWEEN ? AND ?"
+    else:
+        counted = (f"SELECT substr(published, 1, 10) AS day, count(*) FROM {ARTICLES}"
+                   " WHERE site = ? AND published >= ? AND substr(published, 1, 10) <= ? GROUP BY day")
+    counts = dict(conn.execute(counted, [site, first, last]).fetchall())
+    verdicts: dict[str, list[dict[str, Any]]] = {}
+    for run in runs:
+        day = (run["started_at"] or "")[:10]
+        if first <= day <= last:
+            verdicts.setdefault(day, []).append({"id": run["id"], "verdict": run["verdict"]})
+    found = []
+    for offset in range(days):
+        day = (start + timedelta(days=offset)).isoformat()
+        stories = counts.get(day, 0)
+        found.append({"day": day, "stories": stories, "gap": stories == 0,
+                      "runs": sorted(verdicts.get(day, []), key=lambda r: r["id"])})
+    per_edition: dict[str, dict[str, int]] = {}
+    if editions:
+        for day, language, count in conn.execute(
+                f"SELECT substr(published, 1, 10) AS day, coalesce(language, '') AS language, count(*) FROM {ARTICLES}"
+                " WHERE site = ? AND published >= ? AND substr(published, 1, 10) <= ? GROUP BY day, language",
+                [site, first, last]):
+            per_edition.setdefault(language, {})[day] = count
+    return {"site": site, "days": found, "most": max((d["stories"] for d in found), default=0),
+            "editions": {language: [counts.get(d["day"], 0) for d in found]
+                         for language, counts in sorted(per_edition.items())}}
+
+
 def archived_codes(conn: sqlite3.Connection, site: str, codes: list[str]) -> set[str]:
     """Which of these story codes of a site the archive holds."""
     codes = [code for code in codes if code]

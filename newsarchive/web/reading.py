@@ -111,10 +111,61 @@ async def deleted_page(datasette, request):
         "deleted.html", {"stories": rows, "database": db.name}, request=request))
 
 
+#: A coverage chart's size, in the page's pixels.
+CHART_WIDTH, CHART_HEIGHT = 600, 80
+#: Run verdicts a chart marks on their day.
+MARKED_VERDICTS = ("drifted", "failed")
+
+
+def coverage_chart(found: dict, width: int = CHART_WIDTH, height: int = CHART_HEIGHT,
+                   series: list[int] | None = None) -> dict:
+    """Where each day's bar and marks go in a chart of ``found``
+    (``queries.coverage``): a bar per day scaled to the busiest, a gap
+    mark under a day without stories, a mark over a day of a drifted or
+    failed run; each with a title a reader can hover."""
+    days = found["days"]
+    counts = series if series is not None else [d["stories"] for d in days]
+    most = max(counts, default=0) or 1
+    step = width / max(len(days), 1)
+    bars = []
+    for index, (day, count) in enumerate(zip(days, counts)):
+        runs = [r for r in day["runs"] if r["verdict"] in MARKED_VERDICTS]
+        tall = round((height - 16) * count / most, 1)
+        title = f"{day['day']}: {count} {'story' if count == 1 else 'stories'}" + "".join(
+            f"; run #{r['id']} {r['verdict']}" for r in day["runs"])
+        bars.append({"x": round(index * step, 1), "width": max(round(step - 1, 1), 1), "y": height - 8 - tall,
+                     "height": tall, "day": day["day"], "stories": count, "title": title,
+                     "gap": count == 0, "marks": [r["verdict"] for r in runs]})
+    return {"width": width, "height": height, "bars": bars, "most": most,
+            "first": days[0]["day"] if days else None, "last": days[-1]["day"] if days else None}
+
+
+async def site_page(datasette, request):
+    site = request.url_vars["site"]
+    try:
+        days = min(max(int(request.args.get("days", 90)), 7), 3660)
+    except ValueError:
+        days = 90
+    db = datasette.get_database()
+    found = await db.execute_fn(queries.with_named_rows(lambda conn: queries.coverage(conn, site, days, editions=True)))
+    if not found["days"]:
+        raise NotFound(f"no stories of {site}")
+    editions = [{"language": language or "(none)", "chart": coverage_chart(found, height=40, series=counts),
+                 "stories": sum(counts)} for language, counts in found["editions"].items()]
+    has_view = "stories" in await db.view_names()
+    return Response.html(await datasette.render_template("site.html", {
+        "site": site, "days": days, "coverage": found, "chart": coverage_chart(found, width=900, height=140),
+        "editions": editions, "database": db.name, "stories_table": "stories" if has_view else "articles",
+    }, request=request))
+
+
 async def front_page(datasette, request):
     db = datasette.get_database()
     sites = await db.execute_fn(queries.with_named_rows(queries.front_page))
+    coverages = await db.execute_fn(queries.with_named_rows(
+        lambda conn: {entry["site"]: queries.coverage(conn, entry["site"], days=60) for entry in sites}))
     for entry in sites:
+        entry["chart"] = coverage_chart(coverages[entry["site"]], width=360, height=48)
         newest = entry["newest"]
         if newest:
             newest["href"] = story_path(entry["site"], newest["story_code"])
@@ -132,6 +183,7 @@ def register_routes():
         (r"^/-/story/(?P<site>[^/]+)/(?P<story_code>[^/]+)$", story_page),
         (r"^/-/edited$", edited_page),
         (r"^/-/deleted$", deleted_page),
+        (r"^/-/site/(?P<site>[^/]+)$", site_page),
     ]
 
 
