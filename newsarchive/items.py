@@ -159,6 +159,22 @@ class StoryAlias:
 
 
 @dataclass
+class StoryAsset:
+    """A file a story's page shows (its lead image), fetched once and kept in
+    the WARC captures, so that the story's reading page shows it from the
+    archive rather than from the outlet (``assets``)."""
+
+    site: str
+    story_code: str
+    #: The file's URL as the page gives it.
+    url: str
+    content_type: str
+    #: The WARC file (a name in the WARC folder) and the record's offset.
+    capture_file: str
+    capture_offset: int
+
+
+@dataclass
 class PageDrop:
     """A page that did not become a story, and why: recorded in the archive
     so that the reason is kept and later runs do not fetch it again in vain."""

@@ -66,12 +66,16 @@ def served(db: Path):
 
 
 @contextmanager
-def chromium(profile: Path):
+def chromium(profile: Path, network_log: bool = False):
+    """A headless Chromium; with ``network_log``, one whose every request
+    can be read back (:func:`requested_urls`)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    if network_log:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--window-size=1280,1400", f"--user-data-dir={profile}"):
@@ -88,3 +92,13 @@ def screenshot(driver, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     driver.save_screenshot(str(path))
     return path
+
+
+def requested_urls(driver) -> list[str]:
+    """Every URL the browser asked for since the last call (a driver made with ``network_log``)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls

@@ -30,6 +30,7 @@ from newsarchive.archive.schema import (
     ALIASES,
     ARTICLE_COLUMNS,
     ARTICLES,
+    ASSETS,
     DROPPED,
     IMPORTED_FILES,
     REVISION_FIELDS,
@@ -123,6 +124,7 @@ class Archive:
         self._histories: dict[tuple[str, str], History] = {}
         self._imported_files: dict[str, dict[str, Any]] = {}
         self._web_captures: dict[str, dict[str, Any]] = {}
+        self._assets: dict[str, dict[str, Any]] = {}
         self._web_listings: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     # -- reads --------------------------------------------------------------
@@ -366,6 +368,12 @@ class Archive:
         if staged is None or outcome is not None:
             self._web_captures[address] = row
 
+    def stage_asset(self, asset) -> None:
+        """Record where a file a story's page shows was captured, with the batch."""
+        self._assets[asset.url] = {"url": asset.url, "site": asset.site, "story_code": asset.story_code,
+                                   "content_type": asset.content_type, "capture_file": asset.capture_file,
+                                   "capture_offset": asset.capture_offset, "fetched_at": utc_now()}
+
     def stage_web_listing(self, site: str, source: str, query: str, resume: str | None, done: bool) -> None:
         """Record how far a listing of a web archive's index got, with the batch."""
         self._web_listings[(site, source, query)] = {"site": site, "source": source, "query": query,
@@ -389,7 +397,7 @@ class Archive:
 
     def _staged(self) -> tuple[dict, ...]:
         return (self._new, self._updated, self._seen, self._histories, self._aliases, self._drops, self._gone,
-                self._imported_files, self._web_captures, self._web_listings)
+                self._imported_files, self._web_captures, self._web_listings, self._assets)
 
     # -- writing ------------------------------------------------------------
 
@@ -484,6 +492,13 @@ class Archive:
                     f"INSERT OR REPLACE INTO {WEB_LISTINGS} (site, source, query, resume, done, updated_at)"
                     " VALUES (:site, :source, :query, :resume, :done, :updated_at)",
                     list(self._web_listings.values()),
+                )
+            if self._assets:
+                self.db.conn.executemany(
+                    f"INSERT OR REPLACE INTO {ASSETS} (url, site, story_code, content_type, capture_file,"
+                    " capture_offset, fetched_at) VALUES (:url, :site, :story_code, :content_type, :capture_file,"
+                    " :capture_offset, :fetched_at)",
+                    list(self._assets.values()),
                 )
             if self._imported_files:
                 self.db.conn.executemany(

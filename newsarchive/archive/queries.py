@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import quote
 
 from newsarchive.archive.identity import SQLITE_HEADER, file_header, open_here
-from newsarchive.archive.schema import ALIASES, ARTICLES, DROPPED, REVISIONS, RUNS, STATE_INDEX, STORY_COUNTS, decode_column
+from newsarchive.archive.schema import (
+    ALIASES, ARTICLES, ASSETS, DROPPED, REVISIONS, RUNS, STATE_INDEX, STORY_COUNTS, decode_column,
+)
 
 
 class ArchiveUnreadable(Exception):
@@ -399,6 +401,15 @@ def recently_edited(conn: sqlite3.Connection, limit: int = 100) -> list[dict[str
         return []
     rows = conn.execute(f"{_edits_select(EDIT_COLUMNS)} LIMIT ?", [limit])
     return [{**dict(row), "changed": json.loads(row["changed"])} for row in rows]
+
+
+def asset(conn: sqlite3.Connection, url: str) -> dict[str, Any] | None:
+    """Where a file a story's page shows was captured, if it was."""
+    if not _has(conn, ASSETS):
+        return None
+    row = conn.execute(f"SELECT content_type, capture_file, capture_offset FROM {ASSETS} WHERE url = ?",
+                       [url]).fetchone()
+    return dict(row) if row else None
 
 
 def deleted_stories(conn: sqlite3.Connection, limit: int = 500) -> list[dict[str, Any]]:

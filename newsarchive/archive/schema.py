@@ -20,6 +20,9 @@
 ``imported_files``
     each WARC file an import read to its end, so that a rerun of the same
     listing skips it;
+``assets``
+    the files a story's page shows (its lead image) that the crawl fetched
+    and kept in its WARC captures, where each is;
 ``web_captures``, ``web_archive_listings``
     each web archive capture a backfill listed (and, once fetched, what came
     of it), and how far each of its index listings got, committed together:
@@ -65,6 +68,7 @@ RUNS = "runs"
 IMPORTED_FILES = "imported_files"
 WEB_CAPTURES = "web_captures"
 WEB_LISTINGS = "web_archive_listings"
+ASSETS = "assets"
 STORY_COUNTS = "story_counts"
 STORIES = "stories"
 FTS = f"{ARTICLES}_fts"
@@ -223,6 +227,20 @@ TABLES: dict[str, dict] = {
         "pk": "address",
         "not_null": set(),
         "indexes": [["site", "source", "outcome", "captured_at"]],
+    },
+    ASSETS: {
+        "columns": {
+            "url": str,
+            "site": str,
+            "story_code": str,
+            "content_type": str,
+            "capture_file": str,
+            "capture_offset": int,
+            "fetched_at": str,
+        },
+        "pk": "url",
+        "not_null": set(),
+        "indexes": [["site", "story_code"]],
     },
     WEB_LISTINGS: {
         "columns": {

@@ -26,7 +26,7 @@ from newsarchive import settings as defaults
 from newsarchive import config, signals
 from newsarchive.archive import StorageError
 from newsarchive.archive.component import CrawlArchive
-from newsarchive.items import ArticleItem, Outcome, PageDrop, RunFailure, StoryAlias
+from newsarchive.items import ArticleItem, Outcome, PageDrop, RunFailure, StoryAlias, StoryAsset
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,8 @@ class StoreArchivePipeline:
         if isinstance(item, StoryAlias):
             self.archive.stage_aliases(item.site, item.story_code, [item.url])
             self.pending["aliases_staged"] += 1
+        elif isinstance(item, StoryAsset):
+            self.archive.stage_asset(item)
         elif isinstance(item, PageDrop):
             self.archive.stage_drop(item.site, item.story_code, item.url, item.reason, item.detail)
             self.pending["drops"] += 1

@@ -48,16 +48,21 @@ from newsarchive.discovery.known import DEFAULT_RECHECK_DAYS, Verdict, known_sto
 from newsarchive.discovery.listings import listing_dates, next_page_candidates
 from newsarchive import request_meta
 from newsarchive import signals as newsarchive_signals
-from newsarchive.items import DropReason, PageDrop, StoryAlias
+from newsarchive.items import DropReason, PageDrop, StoryAlias, StoryAsset
 from newsarchive.extraction import Fetched, Rejection, extract
 from newsarchive.extraction.dates import parse_day
 from newsarchive.extraction.identity import archived_code
+from newsarchive import config
 from newsarchive.config import list_setting
 from newsarchive.sites import PACKAGE, Profiles
 from newsarchive.sites.base import Site
 from newsarchive.sites.urls import host, origin
 
 DEFAULT_MAX_PAGES = 10
+#: The meta key of a request for a file a story shows: (site, story code, the file's URL).
+ASSET = "newsarchive_asset"
+#: The largest file a story shows that is kept.
+MAX_ASSET_BYTES = 20 * 2**20
 #: The spider arguments (``-a NAME=VALUE``) a site spider takes.
 ARGUMENTS = ("start_urls", "lang", "max_pages", "recheck_days", "since", "backfill")
 #: Arguments a scheduler adds to every job it starts (scrapyd's job id).
@@ -427,6 +432,39 @@ class SiteSpider(scrapy.Spider):
             if followed is not None:
                 yield followed
         yield item
+        if item.image_url and self.captures_assets:
+            yield self.asset_request(item)
+
+    # -- the files a story shows ------------------------------------------------
+
+    @cached_property
+    def captures_assets(self) -> bool:
+        """The story's lead image is fetched once and kept in the WARC
+        captures, so its reading page shows it from the archive: when the
+        crawl keeps captures (not a replay; not yet a shared crawl's workers)."""
+        settings = config.of(self.crawler)
+        return settings.warc is not None and not settings.replay and settings.redis is None
+
+    def asset_request(self, item) -> Request:
+        url = item.image_url
+        if self.is_ours(url):
+            url = self.site.fetch_url(url, self.fetch_origin)  # from the site's mirror, when crawled from one
+        return Request(url, callback=self.parse_asset, errback=self.asset_failed, priority=-10,
+                       meta={ASSET: (item.site, item.story_code, item.image_url), "download_maxsize": MAX_ASSET_BYTES})
+
+    def parse_asset(self, response):
+        site, code, url = response.meta[ASSET]
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
+        capture = request_meta.capture(response.meta)
+        if response.status != 200 or not content_type.startswith("image/") or capture is None:
+            self._inc("assets/not_kept")
+            return
+        self._inc("assets/kept")
+        yield StoryAsset(site, code, url, content_type, capture.file, capture.offset)
+
+    def asset_failed(self, failure):
+        self._inc("assets/failed")
+        self.logger.info("The image %s was not fetched: %s", failure.request.url, failure.value)
 
     def keep_archived_identity(self, item) -> None:
         """The page is the archive's story for one of its URLs (see ``extraction.identity``)."""

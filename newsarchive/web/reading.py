@@ -6,7 +6,9 @@ URLs shown decoded. ``newsarchive serve`` registers it.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,6 +17,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from newsarchive.archive import queries
+from newsarchive.capture.reader import read_record
 from newsarchive.revisions import ADDED, REMOVED, Edit, FieldEdit, Origin, edits, spaced, versions
 from newsarchive.sites import PACKAGE
 
@@ -51,6 +54,16 @@ def local_time(published: str | None, site: str) -> str | None:
     return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
 
 
+def _image(conn, url: str | None) -> dict | None:
+    """The story's image as the reading page shows it: from the archive when
+    captured, else only named and linked (never loaded from the outlet)."""
+    if not url:
+        return None
+    captured = queries.asset(conn, url) is not None
+    return {"src": f"/-/asset?{urlencode({'url': url})}" if captured else None, "url": url,
+            "text": readable_url(url)}
+
+
 def _story_context(conn, site: str, story_code: str) -> dict | None:
     found = queries.show(conn, story_code, site=site)
     if not found:
@@ -71,12 +84,46 @@ def _story_context(conn, site: str, story_code: str) -> dict | None:
         "story_urls": [{"href": url, "text": readable_url(url), "canonical": url == story.get("url")}
                  for url in dict.fromkeys([story.get("url"), *story["aliases"]]) if url],
         "related": related,
+        "image": _image(conn, story.get("image_url")),
         "edits": [Edit(edit.fetched_at, [FieldEdit(f.field, spaced(f.runs)) for f in edit.fields], edit.origin)
                   for edit in edits(story)],
         "versions": versions(story),
         "REMOVED": REMOVED,
         "ADDED": ADDED,
     }
+
+
+#: What a reading page may load: only what this server serves. Nothing
+#: leaves for the outlet (which would learn who reads what) or anywhere else.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                           "script-src 'self' 'unsafe-inline'; connect-src 'self'; font-src 'self'; "
+                           "object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'")
+SECURITY_HEADERS = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+                    (b"referrer-policy", b"no-referrer")]
+
+
+def warc_folder(datasette) -> Path:
+    """The WARC captures of the archive served: ``NEWSARCHIVE_WARC_DIR``, else ``warc/`` beside it."""
+    given = os.environ.get("NEWSARCHIVE_WARC_DIR")
+    return Path(given) if given else Path(datasette.get_database().path).parent / "warc"
+
+
+async def asset_page(datasette, request):
+    """A file a story's page shows, from the WARC capture the crawl kept of it."""
+    url = request.args.get("url") or ""
+    db = datasette.get_database()
+    found = await db.execute_fn(queries.with_named_rows(lambda conn: queries.asset(conn, url)))
+    if found is None:
+        raise NotFound("not archived")
+    name = found["capture_file"] or ""
+    folder = warc_folder(datasette)
+    path = folder / name
+    # A name from the archive, never a path: only a file of the WARC folder is read.
+    if not name or name != Path(name).name or name.startswith(".") or not path.is_file():
+        raise NotFound("capture not found")
+    _, body = read_record(path, found["capture_offset"])
+    return Response(body, content_type=found["content_type"] or "application/octet-stream",
+                    headers={"Cache-Control": "max-age=86400", "X-Content-Type-Options": "nosniff"})
 
 
 async def story_page(datasette, request):
@@ -184,6 +231,7 @@ def register_routes():
         (r"^/-/edited$", edited_page),
         (r"^/-/deleted$", deleted_page),
         (r"^/-/site/(?P<site>[^/]+)$", site_page),
+        (r"^/-/asset$", asset_page),
     ]
 
 
@@ -204,6 +252,29 @@ def published_cell(published: str, site: str | None) -> Markup:
     if local:
         html += f'<br><span class="when local">{escape(local)}</span>'
     return Markup(html)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Every page of the server with :data:`CONTENT_SECURITY_POLICY` and no referrer."""
+
+    def wrap(app):
+        async def with_headers(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+
+            async def sending(message):
+                if message["type"] == "http.response.start":
+                    headers = [(k, v) for k, v in message.get("headers", [])
+                               if k.lower() not in (b"content-security-policy", b"referrer-policy")]
+                    message = {**message, "headers": headers + SECURITY_HEADERS}
+                await send(message)
+
+            return await app(scope, receive, sending)
+
+        return with_headers
+
+    return wrap
 
 
 @hookimpl

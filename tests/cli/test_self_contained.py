@@ -1,0 +1,81 @@
+"""Reading without leaving a trace: a story's image is shown from the
+archive's own WARC capture of it, an image not captured is only named and
+linked, a Content-Security-Policy forbids outside loads, and a browser
+reading every kind of page asks nothing of any server but 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import sqlite3
+import urllib.request
+
+import pytest
+
+from newsarchive.replay.server import MirrorServer
+from tests.browser import chromium, needs_browser, requested_urls, screenshot, served
+from tests.conftest import FIXTURES, run_crawl
+from tests.helpers import start_urls
+
+SEED, OTHER = "1023423", "1023425"
+#: A 2x2 PNG: the seed story's image as the mirror serves it.
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==")
+
+
+def expected(code: str) -> dict:
+    return json.loads((FIXTURES / "expected" / f"{code}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """The fixture site crawled from a mirror that also serves the seed
+    story's image (not the other stories'), with captures on."""
+    folder = tmp_path_factory.mktemp("mirror") / "islamtimes"
+    shutil.copytree(FIXTURES, folder)
+    (folder / "pages" / "seed-image.png").write_bytes(PNG)
+    manifest = json.loads((folder / "pages.json").read_text(encoding="utf-8"))
+    manifest["pages"].append({"url": expected(SEED)["image_url"], "file": "pages/seed-image.png",
+                              "content_type": "image/png"})
+    (folder / "pages.json").write_text(json.dumps(manifest), encoding="utf-8")
+    db = tmp_path_factory.mktemp("archive") / "archive.db"
+    with MirrorServer(folder) as server:
+        result = run_crawl(db, start_urls(server), "lang=en")
+    assert result.returncode == 0, result.log[-3000:]
+    return db
+
+
+def test_the_seed_storys_image_is_kept_in_the_captures_and_the_others_are_not(archive):
+    conn = sqlite3.connect(archive)
+    assert conn.execute("SELECT url, content_type FROM assets").fetchall() == [(expected(SEED)["image_url"],
+                                                                                  "image/png")]
+
+
+def test_every_page_forbids_outside_loads(archive):
+    with served(archive) as base:
+        for path in ("/", f"/-/story/islamtimes/{SEED}", "/archive/stories"):
+            with urllib.request.urlopen(base + path, timeout=10) as response:
+                policy = response.headers["Content-Security-Policy"]
+                assert "default-src 'self'" in policy and "img-src 'self' data:" in policy, path
+                assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+@needs_browser
+def test_reading_the_archive_asks_nothing_of_any_server_but_its_own(archive, tmp_path):
+    with served(archive) as base, chromium(tmp_path / "chromium", network_log=True) as browser:
+        browser.get(f"{base}/-/story/islamtimes/{SEED}")
+        image = browser.find_element("css selector", "figure.image img")
+        assert image.get_attribute("src").startswith(f"{base}/-/asset?")
+        assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) == 2
+        screenshot(browser, "story-archived-image")
+        browser.get(f"{base}/-/story/islamtimes/{OTHER}")
+        missing = browser.find_element("css selector", "figure.image-missing a")
+        assert missing.get_attribute("href") == expected(OTHER)["image_url"]
+        assert not browser.find_elements("css selector", "article img")
+        for path in ("/", "/archive/stories", "/archive/stories?_search=Russia", "/-/site/islamtimes", "/-/edited",
+                     "/-/deleted", "/archive/articles", "/archive"):
+            browser.get(base + path)
+        # Over the network, that is: the browser's own pages (chrome://) and data: URLs are no request.
+        asked = [url for url in requested_urls(browser) if url.startswith(("http:", "https:", "ws:", "wss:"))]
+        assert len(asked) > 20 and f"{base}/-/asset?url=" in " ".join(asked)
+        assert [url for url in asked if not url.startswith(base + "/")] == []
