@@ -541,14 +541,17 @@ def _publish(archive: Path, redis_url: str, prefix: str) -> None:
 @db_option
 @click.option("-h", "--host", default="127.0.0.1", show_default=True)
 @click.option("-p", "--port", default=8001, show_default=True, type=int)
-def serve_command(db_path: Path, host: str, port: int):
+@click.option("--warc-dir", envvar="NEWSARCHIVE_WARC_DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="The crawl's WARC captures, which the stories' images are shown from "
+                   "(default: warc/ beside the archive; env: NEWSARCHIVE_WARC_DIR).")
+def serve_command(db_path: Path, host: str, port: int, warc_dir: Path | None):
     """Browse and search the archive in Datasette, read-only (extra: web)."""
     try:
         from newsarchive.web import serve
     except ImportError:
         raise click.ClickException("Datasette is not installed: pip install 'newsarchive[web]'") from None
     connect(db_path).close()
-    serve(db_path, host=host, port=port)
+    serve(db_path, host=host, port=port, warc_dir=warc_dir)
 
 
 @cli.command("crawl", context_settings={"ignore_unknown_options": False})

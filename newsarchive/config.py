@@ -106,6 +106,8 @@ class WarcConfig:
     folder: Path
     max_size: int
     gzip_level: int
+    #: Each story's lead image fetched once and kept too.
+    assets: bool = True
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,8 @@ def _warc(settings, db: Path) -> WarcConfig | None:
     given = _text(settings, "NEWSARCHIVE_WARC_DIR")
     if given and Path(given).exists() and not Path(given).is_dir():
         raise BadSetting(f"NEWSARCHIVE_WARC_DIR: {given} is a file, not a folder for WARC files")
-    return WarcConfig(Path(given) if given else db.parent / "warc", max_size, gzip_level)
+    return WarcConfig(Path(given) if given else db.parent / "warc", max_size, gzip_level,
+                      _flag(settings, "NEWSARCHIVE_WARC_ASSETS"))
 
 
 def _redis(settings) -> RedisConfig | None:

@@ -112,6 +112,9 @@ NEWSARCHIVE_WARC_DIR = os.environ.get("NEWSARCHIVE_WARC_DIR", "")
 NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 #: gzip level of WARC records: 1 is fast, 9 is smallest.
 NEWSARCHIVE_WARC_GZIP_LEVEL = 1
+#: Also fetch each story's lead image once and keep it in the captures, so
+#: that its reading page shows it from the archive (never from the outlet).
+NEWSARCHIVE_WARC_ASSETS = True
 
 #: Common Crawl's files: the paths of a listing (``warc.paths.gz``, for
 #: ``newsarchive import-warc``) and the WARC files whose records a backfill

@@ -40,11 +40,11 @@ def get_json(url: str):
 
 
 @contextmanager
-def served(db: Path):
-    """``newsarchive serve`` on the archive: its base URL while it runs."""
+def served(db: Path, *options: str):
+    """``newsarchive serve`` on the archive (with ``options``): its base URL while it runs."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "newsarchive.cli", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "newsarchive.cli", "serve", "--db", str(db), "--port", str(port), *options],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"

@@ -39,6 +39,7 @@ CHANGED = {
     "NEWSARCHIVE_WARC_DIR": ("captures", lambda c: c.warc.folder == Path("captures")),
     "NEWSARCHIVE_WARC_MAX_SIZE": ("1000", lambda c: c.warc.max_size == 1000),
     "NEWSARCHIVE_WARC_GZIP_LEVEL": ("9", lambda c: c.warc.gzip_level == 9),
+    "NEWSARCHIVE_WARC_ASSETS": ("False", lambda c: c.warc.assets is False),
     "NEWSARCHIVE_RETRY_AFTER_MAX": ("3", lambda c: c.retry_after_max == 3.0),
     "NEWSARCHIVE_CC_DATA_URL": ("http://127.0.0.1:8/cc/", lambda c: c.web_archives.cc_data_url == "http://127.0.0.1:8/cc/"),
     "NEWSARCHIVE_CC_INDEX_URL": ("http://127.0.0.1:8/", lambda c: c.web_archives.cc_index_url == "http://127.0.0.1:8/"),

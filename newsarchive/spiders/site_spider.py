@@ -443,7 +443,7 @@ class SiteSpider(scrapy.Spider):
         captures, so its reading page shows it from the archive: when the
         crawl keeps captures (not a replay; not yet a shared crawl's workers)."""
         settings = config.of(self.crawler)
-        return settings.warc is not None and not settings.replay and settings.redis is None
+        return settings.warc is not None and settings.warc.assets and not settings.replay and settings.redis is None
 
     def asset_request(self, item) -> Request:
         url = item.image_url

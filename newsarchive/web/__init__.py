@@ -15,9 +15,10 @@ from newsarchive.archive.queries import canned_queries
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def metadata(db_path: Path) -> dict:
+def metadata(db_path: Path, warc_dir: Path | None = None) -> dict:
     name = db_path.stem
     return {
+        "plugins": {"newsarchive-reading": {"warc_dir": str(warc_dir or db_path.parent / "warc")}},
         "title": "newsarchive",
         "description": "News stories archived by newsarchive: one row per story, dates in UTC, "
         "bodies without sidebars, every URL that led to a story, and each edit.",
@@ -60,7 +61,7 @@ def metadata(db_path: Path) -> dict:
     }
 
 
-def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001, warc_dir: Path | None = None) -> None:
     """Run Datasette on the archive until interrupted."""
     from datasette.cli import serve as datasette_serve
     from datasette.plugins import pm
@@ -68,9 +69,9 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     from newsarchive.web import reading
 
     if not pm.is_registered(reading):
-        pm.register(reading, name="newsarchive-reading")
+        pm.register(reading, name=reading.PLUGIN)
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
-        json.dump(metadata(db_path), handle)
+        json.dump(metadata(db_path, warc_dir), handle)
     try:
         datasette_serve.main(
             [str(db_path), "--metadata", handle.name, "--host", host, "--port", str(port),

@@ -6,7 +6,6 @@ URLs shown decoded. ``newsarchive serve`` registers it.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
@@ -102,9 +101,13 @@ SECURITY_HEADERS = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode(
                     (b"referrer-policy", b"no-referrer")]
 
 
+#: The plugin's name in Datasette's metadata (``serve`` registers it so).
+PLUGIN = "newsarchive-reading"
+
+
 def warc_folder(datasette) -> Path:
-    """The WARC captures of the archive served: ``NEWSARCHIVE_WARC_DIR``, else ``warc/`` beside it."""
-    given = os.environ.get("NEWSARCHIVE_WARC_DIR")
+    """The WARC captures of the archive served (``serve --warc-dir``), else ``warc/`` beside it."""
+    given = (datasette.plugin_config(PLUGIN) or {}).get("warc_dir")
     return Path(given) if given else Path(datasette.get_database().path).parent / "warc"
 
 

@@ -9,6 +9,8 @@ import base64
 import json
 import shutil
 import sqlite3
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -49,6 +51,27 @@ def test_the_seed_storys_image_is_kept_in_the_captures_and_the_others_are_not(ar
     conn = sqlite3.connect(archive)
     assert conn.execute("SELECT url, content_type FROM assets").fetchall() == [(expected(SEED)["image_url"],
                                                                                   "image/png")]
+
+
+def asset(base: str, url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(f"{base}/-/asset?url={urllib.parse.quote(url, safe='')}", timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def test_the_image_is_read_from_the_warc_folder_serve_is_given(archive, tmp_path):
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(archive.parent / "warc", moved)
+    copy = tmp_path / "copy" / "archive.db"
+    copy.parent.mkdir()
+    shutil.copy(archive, copy)
+    image = expected(SEED)["image_url"]
+    with served(copy) as base:
+        assert asset(base, image)[0] == 404
+    with served(copy, "--warc-dir", str(moved)) as base:
+        assert asset(base, image) == (200, PNG)
 
 
 def test_every_page_forbids_outside_loads(archive):
