@@ -9,7 +9,8 @@ crawls it twice with throttling off and the same concurrency:
 * the baseline: a bare Scrapy spider following the same links
   (``baseline_spider.py``) — Scrapy's ceiling for these pages here;
 * ``scrapy crawl islamtimes -a backfill=1`` through every pipeline into
-  SQLite, WARC captures on, as users run it.
+  SQLite, WARC captures on, as users run it (the stories' lead images
+  only with ``--images``: the bare spider fetches none).
 
 Prints pages/s of each, their ratio, stories stored per second and the peak
 memory (max RSS) of each crawl process.
@@ -121,12 +122,17 @@ def main() -> None:
     parser.add_argument("--stories", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=1, help="crawl each N this many times (both spiders each time)")
     parser.add_argument("--no-warc", action="store_true", help="crawl without WARC captures")
+    parser.add_argument("--images", action="store_true",
+                        help="also fetch each story's lead image into the captures, as crawls do by default "
+                             "(off otherwise: the bare spider fetches none, so pages/s compare the same pages)")
     parser.add_argument("-s", "--setting", action="append", default=[], metavar="NAME=VALUE",
                         help="a setting for the islamtimes crawl, e.g. NEWSARCHIVE_WARC_GZIP_LEVEL=0")
     args = parser.parse_args()
     extra = dict(item.split("=", 1) for item in args.setting)
     if args.no_warc:
         extra["NEWSARCHIVE_WARC_ENABLED"] = "False"
+    if not args.images:
+        extra.setdefault("NEWSARCHIVE_WARC_ASSETS", "False")
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for stories in args.stories:

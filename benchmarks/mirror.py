@@ -63,7 +63,7 @@ def article_page(code: int, index: int, titles: dict[int, str], page_kb: int, rn
     moment = when(index)
     featured = [c for c in titles if c != code][:12] if len(titles) > 12 else [c for c in titles if c != code]
     sidebar = "\n".join(
-        f"<li><a href=\"{story_path(c)}\"><img src=\"/images/docs/{c // 1000:06d}/n{c:08d}-s.jpg\" "
+        f"<li><a href=\"{story_path(c)}\"><img src=\"{image_path(c)}\" "
         f"alt='{html.escape(titles[c], quote=False)}'></a><a href=\"{story_path(c)}\">"
         f"{html.escape(titles[c], quote=False)}</a><div class=\"date\">{when(FIRST_CODE + len(titles) - c).strftime('%-d %B %Y')}</div></li>"
         for c in featured
@@ -74,7 +74,7 @@ def article_page(code: int, index: int, titles: dict[int, str], page_kb: int, rn
 <title>{title} - Islam Times</title>
 <link rel="canonical" href="{ORIGIN}{story_path(code)}">
 <meta property="og:title" content="{html.escape(titles[code])} | Islam Times">
-<meta property="og:image" content="{ORIGIN}/images/docs/{code // 1000:06d}/n{code:08d}-s.jpg">
+<meta property="og:image" content="{ORIGIN}{image_path(code)}">
 <meta name="keywords" content="news, region, talks">
 </head><body>
 <div id="header"><a href="/en"><img src="/img/logo.png" alt=""></a></div>
@@ -125,6 +125,10 @@ def feed(codes: list[int], titles: dict[int, str]) -> str:
     return f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Islam Times</title>\n{items}\n</channel></rss>\n'
 
 
+def image_path(code: int) -> str:
+    return f"/images/docs/{code // 1000:06d}/n{code:08d}-s.jpg"
+
+
 def build(out: Path, stories: int, page_kb: int = 60, seed: int = 1) -> Path:
     rng = random.Random(seed)
     pages_dir = out / "pages"
@@ -144,8 +148,11 @@ def build(out: Path, stories: int, page_kb: int = 60, seed: int = 1) -> Path:
         chunk = newest_first[(page - 1) * PER_LISTING_PAGE : page * PER_LISTING_PAGE]
         path = "/en/archive" if page == 1 else f"/en/archive?page={page}"
         add(path, f"archive-{page}.html", listing_page(chunk, page, pages, titles, (page - 1) * PER_LISTING_PAGE))
+    # Each story's lead image (og:image): one 20 KB file behind every address.
+    (pages_dir / "image.jpg").write_bytes(random.Random(seed).randbytes(20_000))
     for index, code in enumerate(newest_first):
         add(story_path(code), f"{code}.html", article_page(code, index, titles, page_kb, rng))
+        manifest.append({"url": f"{ORIGIN}{image_path(code)}", "file": "pages/image.jpg", "content_type": "image/jpeg"})
     (out / "pages.json").write_text(json.dumps({"site": "islamtimes", "pages": manifest}), encoding="utf-8")
     return out
 

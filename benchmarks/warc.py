@@ -26,11 +26,13 @@ from newsarchive.capture.reader import warc_files  # noqa: E402
 from newsarchive.reparse import reparse  # noqa: E402
 from newsarchive.replay.server import MirrorServer  # noqa: E402
 
+#: The pages' captures only: the stories' images are measured by ``crawl.py --images``.
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "16",
-        "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "LOG_LEVEL": "WARNING"}
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "LOG_LEVEL": "WARNING", "NEWSARCHIVE_WARC_ASSETS": "False"}
 
 
 def crawl(folder: Path, db: Path, start_paths: tuple[str, ...], *args: str) -> None:
+    db.parent.mkdir(parents=True, exist_ok=True)  # a crawl never makes the archive's folder itself
     with MirrorServer(folder) as server:
         command = [sys.executable, "-m", "scrapy", "crawl", "islamtimes",
                    "-a", "start_urls=" + ",".join(server.origin + p for p in start_paths), *args]
