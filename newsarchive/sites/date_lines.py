@@ -45,6 +45,8 @@ def is_date_line(line: str, language: str | None = None) -> bool:
 def dated_line(text: str, language: str | None = None) -> str | None:
     """The date in ``text`` when it is a story's date line: a date with a
     clock time, alone on its line (or, in English, inside a longer text)."""
+    if ":" not in text:  # no clock time: most of a page's texts are read no further
+        return None
     found = VISIBLE_DATE.search(text)
     if found and " - " in found.group(0):
         return clean_ws(found.group(0))

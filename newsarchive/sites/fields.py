@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from lxml import etree
 from w3lib.url import safe_url_string
 
 from newsarchive.sites.css import first_attr, first_text, select, select_first, text_list
@@ -209,8 +208,8 @@ def date_by_htmldate(parser: Parser, extraction: Extraction) -> str | None:
         if node.getparent() is not None:
             node.getparent().remove(node)
     try:
-        return find_date(etree.tostring(tree, encoding="unicode", method="html"), url=extraction.url,
-                         extensive_search=False, original_date=True)
+        # The tree itself: htmldate reads a parsed page as it is, not parsed again from its markup.
+        return find_date(tree, url=extraction.url, extensive_search=False, original_date=True)
     except (ValueError, TypeError):
         return None
 

@@ -38,11 +38,15 @@ PRECISION_KEEPS_AT_LEAST = 0.25
 _JOINERS = {"\u200c": "\ufffc", "\u200d": "\u2bd1"}
 
 
-def _with_stand_ins(tree, html: str) -> tuple[object, dict[str, str]]:
-    """``tree``, or a copy of it with the joiners its page holds replaced by their stand-ins."""
-    joiners = {j: stand_in for j, stand_in in _JOINERS.items() if j in html and stand_in not in html}
+def _joiners(html: str) -> dict[str, str]:
+    """The joiners a page holds, each with a stand-in it does not."""
+    return {j: stand_in for j, stand_in in _JOINERS.items() if j in html and stand_in not in html}
+
+
+def _with_stand_ins(tree, joiners: dict[str, str]):
+    """``tree``, or a copy of it with ``joiners`` replaced by their stand-ins."""
     if not joiners:
-        return tree, joiners
+        return tree
     tree = copy.deepcopy(tree)
     for element in tree.iter():
         for joiner, stand_in in joiners.items():
@@ -50,14 +54,14 @@ def _with_stand_ins(tree, html: str) -> tuple[object, dict[str, str]]:
                 element.text = element.text.replace(joiner, stand_in)
             if element.tail and joiner in element.tail:
                 element.tail = element.tail.replace(joiner, stand_in)
-    return tree, joiners
+    return tree
 
 
-def _extract(tree, page: Page, **options) -> list[str]:
-    """trafilatura's text of ``tree`` (which it copies), one cleaned line per paragraph."""
+def _extract(tree, page: Page, joiners: dict[str, str], **options) -> list[str]:
+    """trafilatura's text of ``tree`` (which it copies; ``joiners`` in it
+    replaced by their stand-ins), one cleaned line per paragraph."""
     import trafilatura  # on first use: it is slow to import and rules usually match
 
-    tree, joiners = _with_stand_ins(tree, page.html)
     text = trafilatura.extract(tree, url=page.url, include_comments=False, **options) or ""
     for joiner, stand_in in joiners.items():
         text = text.replace(stand_in, joiner)
@@ -77,11 +81,11 @@ def _in_doubt(lines: list[str], tree) -> bool:
     return prose < MIN_PROSE_SHARE * length or prose < MIN_PROSE_SHARE * _paragraph_prose(tree)
 
 
-def _careful(tree, page: Page) -> list[str]:
+def _careful(tree, page: Page, joiners: dict[str, str]) -> list[str]:
     """trafilatura's full cascade, compared with readability's and jusText's
     readings: precision first, the default mode's where precision pruned the
     body itself (containers it takes for hidden, grids of blocks)."""
-    lines = _extract(tree, page, favor_precision=True)
+    lines = _extract(tree, page, joiners, favor_precision=True)
     if not lines:
         return lines
     # Sentences, because the default mode's extra menus and headline lists
@@ -89,7 +93,7 @@ def _careful(tree, page: Page) -> list[str]:
     kept = prose_length(lines)
     if kept >= PRECISION_KEEPS_AT_LEAST * prose_length(text_lines(page.root)):
         return lines  # a share the default mode could not beat: it finds no more than the page has
-    fuller = _extract(tree, page)
+    fuller = _extract(tree, page, joiners)
     if kept < PRECISION_KEEPS_AT_LEAST * prose_length(fuller):
         return fuller
     return lines
@@ -117,10 +121,12 @@ def main_text(page: Page, element=None) -> list[str]:
     # It logs pages it cannot read (an empty document) as errors of its
     # own; here such a page is a drop with its reason, counted once.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    lines = _extract(tree, page, fast=True)
+    joiners = _joiners(page.html)
+    readable = _with_stand_ins(tree, joiners)
+    lines = _extract(readable, page, joiners, fast=True)
     if lines and not _in_doubt(lines, tree):
         return lines
-    return _careful(tree, page)
+    return _careful(readable, page, joiners)
 
 
 def main_text_body(extraction: Extraction) -> list[str]:

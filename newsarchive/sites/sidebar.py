@@ -196,24 +196,33 @@ def strip_sidebar(
     lines = body_to_lines(body)
     related = _related_keys(related_titles)
     removed: Counter = Counter()
+    # Whether a line is a date, by line: a second run reads the same lines
+    # again, and a date line costs a date parser's reading.
+    dated: dict[str, bool] = {}
     while True:
-        kept, removed_now = _strip_once(lines, title, related, lead, language, link_texts)
+        kept, removed_now = _strip_once(lines, title, related, lead, language, link_texts, dated)
         if not removed_now:
             return "\n\n".join(lines), removed
         removed.update(removed_now)
         lines = kept
 
 
+def _is_dated(line: str, prose: bool, language: str | None) -> bool:
+    return is_date_line(line, language) or (not prose and (_is_labelled_date(line, language)
+                                                           or _is_dateline(line, language)))
+
+
 def _strip_once(lines: list[str], title: str | None, related: frozenset[str], lead: str | None,
-                language: str | None, link_texts: frozenset[str]) -> tuple[list[str], Counter]:
+                language: str | None, link_texts: frozenset[str], dates: dict[str, bool]) -> tuple[list[str], Counter]:
     # Lines come cleaned (body_to_lines): their keys, dates and prose-ness
     # are worked out once.
     count = len(lines)
     keys = [line.casefold() for line in lines]
     prose = [is_prose(line) for line in lines]
-    dated = [is_date_line(line, language) or (not prose[i] and (_is_labelled_date(line, language)
-                                                                or _is_dateline(line, language)))
-             for i, line in enumerate(lines)]
+    for i, line in enumerate(lines):
+        if line not in dates:
+            dates[line] = _is_dated(line, prose[i], language)
+    dated = [dates[line] for line in lines]
     keep = [True] * count
     removed: Counter = Counter()
 
