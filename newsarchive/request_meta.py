@@ -21,6 +21,10 @@ WORK = "newsarchive_work"
 PARENT = "newsarchive_parent"
 #: A request to a web archive (its index or a capture): paced and paused as the archive asks.
 WEB_ARCHIVE = "newsarchive_web_archive"
+#: A request for a file a story shows: (site, story code, the file's URL).
+ASSET = "newsarchive_asset"
+#: The stats counter of responses to such requests (they are not pages).
+ASSET_RESPONSES = "newsarchive/assets/responses"
 
 
 def story_request_meta(story_code: str, found_url: str) -> dict[str, str]:

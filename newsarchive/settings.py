@@ -155,3 +155,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Last before the download handlers: everything else runs as in a live crawl.
     "newsarchive.replay.middleware.ReplayMiddleware": 990,
 }
+
+#: The web only: a page naming a file:, ftp: or s3: address never makes the
+#: crawl read the machine's files or other stores into its captures.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None}

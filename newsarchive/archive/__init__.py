@@ -220,6 +220,12 @@ class Archive:
         row = self.db.execute(f"SELECT story_code FROM {ALIASES} WHERE url = ? AND site = ?", [url, site]).fetchone()
         return row[0] if row else None
 
+    def has_asset(self, url: str) -> bool:
+        """A file a story's page shows (its lead image) is captured already."""
+        if url in self._assets:
+            return True
+        return self.db.execute(f"SELECT 1 FROM {ASSETS} WHERE url = ?", [url]).fetchone() is not None
+
     def has_alias(self, url: str) -> bool:
         if url in self._aliases:
             return True

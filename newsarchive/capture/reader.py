@@ -43,7 +43,9 @@ def read_record(file: str | Path, offset: int) -> tuple[list[tuple[str, str]], b
     of the response record at ``offset`` in a WARC file."""
     with open(file, "rb") as stream:
         stream.seek(offset)
-        record = next(iter(ArchiveIterator(stream)))
+        record = next(iter(ArchiveIterator(stream)), None)
+        if record is None:
+            raise ValueError(f"no WARC record at offset {offset} of {Path(file).name}")
         headers = [
             (name, value)
             for name, value in record.http_headers.headers

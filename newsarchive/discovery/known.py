@@ -5,7 +5,8 @@ One component, configured by ``NEWSARCHIVE_KNOWN_STORIES`` (a class path),
 so that another store than the local archive (a state shared by distributed
 workers) can answer the same questions. A store offers
 ``story_state(site, story_code) -> StoryState``, ``has_alias(url)`` and
-``story_for_url(site, url)``.
+``story_for_url(site, url)`` (and, where crawls capture stories' images,
+``has_asset(url)``).
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ class KnownStories:
     def knows_url(self, url: str, site: str | None = None) -> bool:
         """The URL is already recorded as leading to its story."""
         return self.store.has_alias(url)
+
+    def knows_asset(self, url: str) -> bool:
+        """A story's image is captured already: it is fetched once, not at each recheck."""
+        return self.store.has_asset(url)
 
     def met_elsewhere(self, site: str, story_code: str) -> str | None:
         """The URL by which another crawl of the same run (a worker of a

@@ -12,6 +12,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from newsarchive import config
+from newsarchive.request_meta import ASSET_RESPONSES
 from newsarchive.extensions.run_report import RunReport
 from newsarchive.items import Outcome
 
@@ -40,7 +41,9 @@ class CrawlProgress:
     def counts(self) -> dict:
         counts = RunReport.of(self.crawler).counts
         stored = {outcome.value: counts.outcomes[outcome] for outcome in Outcome}
-        return {"pages": self.stats.get_value("response_received_count", 0), "stored": counts.stored,
+        # Responses to the requests for stories' images are not pages.
+        pages = self.stats.get_value("response_received_count", 0) - self.stats.get_value(ASSET_RESPONSES, 0)
+        return {"pages": pages, "stored": counts.stored,
                 "dropped": sum(counts.dropped.values()), **stored}
 
     def line(self) -> str:

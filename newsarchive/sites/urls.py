@@ -4,6 +4,7 @@ guesses a story's code from a URL of a site without URL rules of its own."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -35,6 +36,28 @@ def origin(url: str) -> str:
 
 def host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def refused_asset(url: str, page_url: str) -> str | None:
+    """Why a file a page shows (its image) is not fetched, or None: only
+    http(s) on a named host, and never a private, loopback or link-local
+    address the page itself was not served from (a page must not make the
+    crawler read its machine's or network's own services)."""
+    try:
+        parts = urlsplit(url)
+        name = (parts.hostname or "").lower()
+    except ValueError:
+        return "not a URL"
+    if parts.scheme not in ("http", "https") or not name:
+        return f"not an http(s) address ({parts.scheme or 'no scheme'})"
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        address = None
+    internal = name == "localhost" or name.endswith(".localhost") or (address is not None and not address.is_global)
+    if internal and name != host(page_url):
+        return f"{name} is an address of the crawler's own network"
+    return None
 
 
 def domain_name(url: str) -> str:

@@ -56,13 +56,13 @@ from newsarchive import config
 from newsarchive.config import list_setting
 from newsarchive.sites import PACKAGE, Profiles
 from newsarchive.sites.base import Site
-from newsarchive.sites.urls import host, origin
+from newsarchive.sites.urls import host, origin, refused_asset
 
 DEFAULT_MAX_PAGES = 10
-#: The meta key of a request for a file a story shows: (site, story code, the file's URL).
-ASSET = "newsarchive_asset"
 #: The largest file a story shows that is kept.
 MAX_ASSET_BYTES = 20 * 2**20
+#: Image types that are documents able to run script.
+SCRIPTED_IMAGES = frozenset({"image/svg+xml"})
 #: The spider arguments (``-a NAME=VALUE``) a site spider takes.
 ARGUMENTS = ("start_urls", "lang", "max_pages", "recheck_days", "since", "backfill")
 #: Arguments a scheduler adds to every job it starts (scrapyd's job id).
@@ -432,8 +432,10 @@ class SiteSpider(scrapy.Spider):
             if followed is not None:
                 yield followed
         yield item
-        if item.image_url and self.captures_assets:
-            yield self.asset_request(item)
+        if item.image_url and self.captures_assets and not self.known.knows_asset(item.image_url):
+            asset = self.asset_request(item, response.url)
+            if asset is not None:
+                yield asset
 
     # -- the files a story shows ------------------------------------------------
 
@@ -445,24 +447,45 @@ class SiteSpider(scrapy.Spider):
         settings = config.of(self.crawler)
         return settings.warc is not None and settings.warc.assets and not settings.replay and settings.redis is None
 
-    def asset_request(self, item) -> Request:
+    def asset_request(self, item, page_url: str) -> Request | None:
+        """The request for the story's image, or None (counted, logged) for
+        an address the crawl does not fetch: anything but http(s) on a named
+        host, or a private, loopback or link-local address the page was not
+        itself served from (a page must not make the crawler read the
+        machine's or its network's own services into the captures)."""
         url = item.image_url
+        refused = refused_asset(url, page_url)
+        if refused:
+            self._inc("assets/refused")
+            self.logger.info("The image %s of story %s is not fetched: %s", url, item.story_code, refused)
+            return None
         if self.is_ours(url):
             url = self.site.fetch_url(url, self.fetch_origin)  # from the site's mirror, when crawled from one
+        limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         return Request(url, callback=self.parse_asset, errback=self.asset_failed, priority=-10,
-                       meta={ASSET: (item.site, item.story_code, item.image_url), "download_maxsize": MAX_ASSET_BYTES})
+                       meta={request_meta.ASSET: (item.site, item.story_code, item.image_url),
+                             "download_maxsize": min(MAX_ASSET_BYTES, limit) if limit > 0 else MAX_ASSET_BYTES})
 
     def parse_asset(self, response):
-        site, code, url = response.meta[ASSET]
+        site, code, url = response.meta[request_meta.ASSET]
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
         capture = request_meta.capture(response.meta)
-        if response.status != 200 or not content_type.startswith("image/") or capture is None:
+        self.crawler.stats.inc_value(request_meta.ASSET_RESPONSES)
+        if response.status != 200 or capture is None:
             self._inc("assets/not_kept")
+            return
+        if not content_type.startswith("image/") or content_type in SCRIPTED_IMAGES:
+            # An SVG is a document that can run script: never served from the archive's server.
+            self._inc("assets/not_kept")
+            self.logger.info("The image %s of story %s is not kept: %s is not a picture the archive shows",
+                             url, code, content_type or "no content type")
             return
         self._inc("assets/kept")
         yield StoryAsset(site, code, url, content_type, capture.file, capture.offset)
 
     def asset_failed(self, failure):
+        if getattr(failure.value, "response", None) is not None:
+            self.crawler.stats.inc_value(request_meta.ASSET_RESPONSES)
         self._inc("assets/failed")
         self.logger.info("The image %s was not fetched: %s", failure.request.url, failure.value)
 

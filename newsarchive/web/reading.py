@@ -6,9 +6,11 @@ URLs shown decoded. ``newsarchive serve`` registers it.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datasette import hookimpl
@@ -53,17 +55,27 @@ def local_time(published: str | None, site: str) -> str | None:
     return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
 
 
-def _image(conn, url: str | None) -> dict | None:
+def _image(conn, url: str | None, folder: Path) -> dict | None:
     """The story's image as the reading page shows it: from the archive when
-    captured, else only named and linked (never loaded from the outlet)."""
+    its capture is there, else only named (and linked, when it is a web
+    address: never loaded from the outlet)."""
     if not url:
         return None
-    captured = queries.asset(conn, url) is not None
-    return {"src": f"/-/asset?{urlencode({'url': url})}" if captured else None, "url": url,
-            "text": readable_url(url)}
+    found = queries.asset(conn, url)
+    captured = found is not None and _capture_path(folder, found["capture_file"]) is not None
+    return {"src": f"{ASSET_PATH}?{urlencode({'url': url})}" if captured else None,
+            "url": url if urlsplit(url).scheme in ("http", "https") else None, "text": readable_url(url)}
 
 
-def _story_context(conn, site: str, story_code: str) -> dict | None:
+def _capture_path(folder: Path, name: str | None) -> Path | None:
+    """The WARC file a name from the archive stands for: only ever a file of ``folder``."""
+    if not name or name != Path(name).name or name.startswith("."):
+        return None
+    path = folder / name
+    return path if path.is_file() else None
+
+
+def _story_context(conn, site: str, story_code: str, folder: Path) -> dict | None:
     found = queries.show(conn, story_code, site=site)
     if not found:
         return None
@@ -83,7 +95,7 @@ def _story_context(conn, site: str, story_code: str) -> dict | None:
         "story_urls": [{"href": url, "text": readable_url(url), "canonical": url == story.get("url")}
                  for url in dict.fromkeys([story.get("url"), *story["aliases"]]) if url],
         "related": related,
-        "image": _image(conn, story.get("image_url")),
+        "image": _image(conn, story.get("image_url"), folder),
         "edits": [Edit(edit.fetched_at, [FieldEdit(f.field, spaced(f.runs)) for f in edit.fields], edit.origin)
                   for edit in edits(story)],
         "versions": versions(story),
@@ -99,6 +111,13 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
                            "object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'")
 SECURITY_HEADERS = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
                     (b"referrer-policy", b"no-referrer")]
+#: Where a file a story shows is served from the captures.
+ASSET_PATH = "/-/asset"
+#: Such a file, opened on its own, runs nothing and loads nothing.
+ASSET_HEADERS = [(b"content-security-policy", b"default-src 'none'; img-src 'self'; sandbox"),
+                 (b"referrer-policy", b"no-referrer")]
+#: Image types that are documents able to run script: never served.
+SCRIPTED_TYPES = frozenset({"image/svg+xml"})
 
 
 #: The plugin's name in Datasette's metadata (``serve`` registers it so).
@@ -118,13 +137,16 @@ async def asset_page(datasette, request):
     found = await db.execute_fn(queries.with_named_rows(lambda conn: queries.asset(conn, url)))
     if found is None:
         raise NotFound("not archived")
-    name = found["capture_file"] or ""
-    folder = warc_folder(datasette)
-    path = folder / name
     # A name from the archive, never a path: only a file of the WARC folder is read.
-    if not name or name != Path(name).name or name.startswith(".") or not path.is_file():
+    path = _capture_path(warc_folder(datasette), found["capture_file"])
+    if path is None or found["content_type"] in SCRIPTED_TYPES:
         raise NotFound("capture not found")
-    _, body = read_record(path, found["capture_offset"])
+    try:
+        # Off the server's loop: a record is read and decompressed from disk.
+        _, body = await asyncio.to_thread(read_record, path, found["capture_offset"])
+    except Exception as exc:  # a cut or rewritten WARC file: the image is missing, the page stays up
+        logging.getLogger(__name__).warning("The capture of %s in %s could not be read: %s", url, path.name, exc)
+        raise NotFound("capture unreadable") from None
     return Response(body, content_type=found["content_type"] or "application/octet-stream",
                     headers={"Cache-Control": "max-age=86400", "X-Content-Type-Options": "nosniff"})
 
@@ -132,7 +154,8 @@ async def asset_page(datasette, request):
 async def story_page(datasette, request):
     site, story_code = request.url_vars["site"], request.url_vars["story_code"]
     db = datasette.get_database()
-    context = await db.execute_fn(queries.with_named_rows(lambda conn: _story_context(conn, site, story_code)))
+    folder = warc_folder(datasette)
+    context = await db.execute_fn(queries.with_named_rows(lambda conn: _story_context(conn, site, story_code, folder)))
     if context is None:
         raise NotFound(f"no story {story_code} on {site}")
     raw = f"/{db.name}/articles.json?" + urlencode({"site": site, "story_code": story_code, "_shape": "array"})
@@ -234,7 +257,7 @@ def register_routes():
         (r"^/-/edited$", edited_page),
         (r"^/-/deleted$", deleted_page),
         (r"^/-/site/(?P<site>[^/]+)$", site_page),
-        (r"^/-/asset$", asset_page),
+        (rf"^{ASSET_PATH}$", asset_page),
     ]
 
 
@@ -265,12 +288,13 @@ def asgi_wrapper(datasette):
         async def with_headers(scope, receive, send):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
+            is_asset = scope.get("path") == ASSET_PATH
 
             async def sending(message):
                 if message["type"] == "http.response.start":
                     headers = [(k, v) for k, v in message.get("headers", [])
                                if k.lower() not in (b"content-security-policy", b"referrer-policy")]
-                    message = {**message, "headers": headers + SECURITY_HEADERS}
+                    message = {**message, "headers": headers + (ASSET_HEADERS if is_asset else SECURITY_HEADERS)}
                 await send(message)
 
             return await app(scope, receive, sending)

@@ -70,6 +70,9 @@ def test_the_image_is_read_from_the_warc_folder_serve_is_given(archive, tmp_path
     image = expected(SEED)["image_url"]
     with served(copy) as base:
         assert asset(base, image)[0] == 404
+        # Without its capture the story page names the image instead of showing a broken one.
+        with urllib.request.urlopen(f"{base}/-/story/islamtimes/{SEED}", timeout=10) as response:
+            assert 'class="image-missing"' in response.read().decode("utf-8")
     with served(copy, "--warc-dir", str(moved)) as base:
         assert asset(base, image) == (200, PNG)
 
@@ -81,6 +84,20 @@ def test_every_page_forbids_outside_loads(archive):
                 policy = response.headers["Content-Security-Policy"]
                 assert "default-src 'self'" in policy and "img-src 'self' data:" in policy, path
                 assert response.headers["Referrer-Policy"] == "no-referrer"
+        # A captured file opened on its own runs nothing and loads nothing.
+        quoted = urllib.parse.quote(expected(SEED)["image_url"], safe="")
+        with urllib.request.urlopen(f"{base}/-/asset?url={quoted}", timeout=10) as response:
+            assert response.headers["Content-Security-Policy"] == "default-src 'none'; img-src 'self'; sandbox"
+            assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_capture_that_cannot_be_read_is_a_missing_image_not_an_error(archive, tmp_path):
+    folder = tmp_path / "warc"
+    shutil.copytree(archive.parent / "warc", folder)
+    for path in folder.iterdir():
+        path.write_bytes(path.read_bytes()[:200])  # cut short: the records are gone
+    with served(archive, "--warc-dir", str(folder)) as base:
+        assert asset(base, expected(SEED)["image_url"])[0] == 404
 
 
 @needs_browser
