@@ -514,6 +514,8 @@ def merge_command(shards: tuple[Path, ...], into: Path, redis_url: str | None, r
                        f"{counts['drops_seen'] - counts['drops']} already held; "
                        f"{counts['runs_seen']} runs = {counts['runs']} added + "
                        f"{counts['runs_seen'] - counts['runs']} already held; "
+                       f"{counts['assets_seen']} images = {counts['assets']} merged + "
+                       f"{counts['assets_seen'] - counts['assets']} already held; "
                        f"{counts['aliases']} URLs of stories other shards hold")
     finally:
         target.close()

@@ -374,11 +374,11 @@ class Archive:
         if staged is None or outcome is not None:
             self._web_captures[address] = row
 
-    def stage_asset(self, asset) -> None:
-        """Record where a file a story's page shows was captured, with the batch."""
+    def stage_asset(self, asset, fetched_at: str | None = None) -> None:
+        """Record where a file a story's page shows was captured (``fetched_at``: when, if not now), with the batch."""
         self._assets[asset.url] = {"url": asset.url, "site": asset.site, "story_code": asset.story_code,
                                    "content_type": asset.content_type, "capture_file": asset.capture_file,
-                                   "capture_offset": asset.capture_offset, "fetched_at": utc_now()}
+                                   "capture_offset": asset.capture_offset, "fetched_at": fetched_at or utc_now()}
 
     def stage_web_listing(self, site: str, source: str, query: str, resume: str | None, done: bool) -> None:
         """Record how far a listing of a web archive's index got, with the batch."""

@@ -11,7 +11,8 @@ newer than its own) are skipped, so merging a shard twice changes nothing.
 The counts account for every row of the shard: each version of each story
 is new, updated, unchanged or already held (``versions`` is their sum);
 each drop is merged or already held (``drops_seen``); each run is added or
-already held (``runs_seen``).
+already held (``runs_seen``); each captured image is merged or already held
+(``assets_seen``: its capture stays in the shard's WARC file, by name).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from newsarchive import settings as defaults
 from newsarchive.archive import ARTICLE_COLUMNS, Archive
 from newsarchive.archive.history import versions
 from newsarchive.archive.queries import _has, decoded, open_readonly
-from newsarchive.archive.schema import ALIASES, ARTICLES, DROPPED, REVISIONS, RUNS
-from newsarchive.items import ArticleItem
+from newsarchive.archive.schema import ALIASES, ARTICLES, ASSETS, DROPPED, REVISIONS, RUNS
+from newsarchive.items import ArticleItem, StoryAsset
 
 
 def merge(target: Archive, shard: str | Path, batch_size: int = defaults.NEWSARCHIVE_BATCH_SIZE) -> Counter:
@@ -58,6 +59,13 @@ def merge(target: Archive, shard: str | Path, batch_size: int = defaults.NEWSARC
                 target.stage_drop(drop["site"], drop["story_code"], drop["url"], drop["reason"],
                                   drop["detail"] or "", seen=drop["last_seen"])
                 counts["drops"] += 1
+        if _has(conn, ASSETS):
+            for row in conn.execute(f"SELECT * FROM {ASSETS} ORDER BY fetched_at, url"):
+                counts["assets_seen"] += 1
+                if not target.has_asset(row["url"]):
+                    target.stage_asset(StoryAsset(row["site"], row["story_code"], row["url"], row["content_type"],
+                                                  row["capture_file"], row["capture_offset"]), row["fetched_at"])
+                    counts["assets"] += 1
         target.flush()
         if _has(conn, RUNS):
             for row in conn.execute(f"SELECT * FROM {RUNS} ORDER BY id"):

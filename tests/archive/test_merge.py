@@ -133,7 +133,7 @@ def test_the_merge_line_accounts_for_every_version_drop_and_run_of_a_shard(tmp_p
     C refetched unchanged after the target's fetch, D fetched again
     unchanged, two drops (one the target holds) and one run."""
     from newsarchive.archive import Archive
-    from newsarchive.items import ArticleItem
+    from newsarchive.items import ArticleItem, StoryAsset
 
     t1, t2, t3, t4 = (f"2024-07-0{day}T00:00:00Z" for day in (1, 2, 3, 4))
 
@@ -156,6 +156,13 @@ def test_the_merge_line_accounts_for_every_version_drop_and_run_of_a_shard(tmp_p
         shard.stage_article(item)
     shard.flush()
     shard.finish_run(shard.start_run("islamtimes", "s", {}), finish_reason="finished")
+    # Two images: one the target holds already (its own capture stays), one new to it.
+    target_image = StoryAsset("s", "A", "https://s/a.jpg", "image/jpeg", "target.warc.gz", 10)
+    shard.stage_asset(StoryAsset("s", "A", "https://s/a.jpg", "image/jpeg", "shard.warc.gz", 20), t1)
+    shard.stage_asset(StoryAsset("s", "B", "https://s/b.png", "image/png", "shard.warc.gz", 30), t2)
+    shard.flush()
+    target.stage_asset(target_image, t1)
+    target.flush()
     for archive in (target, shard):
         archive.close()
 
@@ -166,9 +173,14 @@ def test_the_merge_line_accounts_for_every_version_drop_and_run_of_a_shard(tmp_p
     assert output.strip() == (
         f"{tmp_path / 'shard.db'}: 6 story versions (4 stories) = 1 new + 2 updated + 1 unchanged + 2 already held;"
         " 1 refetches; 2 drops = 1 merged + 1 already held; 1 runs = 1 added + 0 already held;"
-        " 1 URLs of stories other shards hold")
+        " 2 images = 1 merged + 1 already held; 1 URLs of stories other shards hold")
+    assert sqlite3.connect(tmp_path / "target.db").execute(
+        "SELECT url, site, story_code, content_type, capture_file, capture_offset, fetched_at FROM assets ORDER BY url"
+    ).fetchall() == [("https://s/a.jpg", "s", "A", "image/jpeg", "target.warc.gz", 10, t1),
+                     ("https://s/b.png", "s", "B", "image/png", "shard.warc.gz", 30, t2)]
     again = merge(tmp_path / "shard.db", into=tmp_path / "target.db")
     # Merged again: D's t2 version is newer than the target's fetch (t1: an
     # unchanged fetch moves only its last sight), so staged unchanged again.
     assert ": 6 story versions (4 stories) = 0 new + 0 updated + 1 unchanged + 5 already held; 0 refetches;" \
-           " 2 drops = 0 merged + 2 already held; 1 runs = 0 added + 1 already held;" in again
+           " 2 drops = 0 merged + 2 already held; 1 runs = 0 added + 1 already held;" \
+           " 2 images = 0 merged + 2 already held;" in again
