@@ -30,6 +30,7 @@ from tabulate import tabulate
 
 from newsarchive.archive import Archive, ArchiveBusy, StorageError
 from newsarchive.archive import queries
+from newsarchive.config import warc_folder
 from newsarchive.items import Outcome
 from newsarchive.settings import NEWSARCHIVE_CC_DATA_URL, NEWSARCHIVE_DB, NEWSARCHIVE_REDIS_PREFIX
 from newsarchive.sites import Profiles
@@ -350,7 +351,7 @@ def reparse_command(db_path: Path, warc_dir: Path | None, site: str | None, sinc
     """
     from newsarchive.reparse import ProgressPrinter, default_workers, reparse
 
-    warc_dir = warc_dir or db_path.parent / "warc"
+    warc_dir = warc_folder(db_path, warc_dir)
     if not warc_dir.is_dir():
         raise click.ClickException(f"no WARC folder at {warc_dir}")
     sites = _profiles(profiles, timezones)

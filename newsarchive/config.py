@@ -197,6 +197,11 @@ def _web_address(settings, name: str) -> str:
     return value
 
 
+def warc_folder(db: Path, given: str | Path | None = None) -> Path:
+    """Where an archive's WARC captures are: the folder given, else ``warc/`` beside the archive."""
+    return Path(given) if given else Path(db).parent / "warc"
+
+
 def _warc(settings, db: Path) -> WarcConfig | None:
     max_size = _number(settings, "NEWSARCHIVE_WARC_MAX_SIZE", int, 1)
     gzip_level = _number(settings, "NEWSARCHIVE_WARC_GZIP_LEVEL", int, 0, 9)
@@ -205,7 +210,7 @@ def _warc(settings, db: Path) -> WarcConfig | None:
     given = _text(settings, "NEWSARCHIVE_WARC_DIR")
     if given and Path(given).exists() and not Path(given).is_dir():
         raise BadSetting(f"NEWSARCHIVE_WARC_DIR: {given} is a file, not a folder for WARC files")
-    return WarcConfig(Path(given) if given else db.parent / "warc", max_size, gzip_level,
+    return WarcConfig(warc_folder(db, given), max_size, gzip_level,
                       _flag(settings, "NEWSARCHIVE_WARC_ASSETS"))
 
 

@@ -158,6 +158,11 @@ class StoryAlias:
     url: str
 
 
+#: Image types that are documents able to run script: never kept as a
+#: story's image, never served by the reading pages.
+SCRIPTED_IMAGES = frozenset({"image/svg+xml"})
+
+
 @dataclass
 class StoryAsset:
     """A file a story's page shows (its lead image), fetched once and kept in

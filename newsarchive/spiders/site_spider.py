@@ -48,7 +48,7 @@ from newsarchive.discovery.known import DEFAULT_RECHECK_DAYS, Verdict, known_sto
 from newsarchive.discovery.listings import listing_dates, next_page_candidates
 from newsarchive import request_meta
 from newsarchive import signals as newsarchive_signals
-from newsarchive.items import DropReason, PageDrop, StoryAlias, StoryAsset
+from newsarchive.items import SCRIPTED_IMAGES, DropReason, PageDrop, StoryAlias, StoryAsset
 from newsarchive.extraction import Fetched, Rejection, extract
 from newsarchive.extraction.dates import parse_day
 from newsarchive.extraction.identity import archived_code
@@ -61,8 +61,6 @@ from newsarchive.sites.urls import host, origin, refused_asset
 DEFAULT_MAX_PAGES = 10
 #: The largest file a story shows that is kept.
 MAX_ASSET_BYTES = 20 * 2**20
-#: Image types that are documents able to run script.
-SCRIPTED_IMAGES = frozenset({"image/svg+xml"})
 #: The spider arguments (``-a NAME=VALUE``) a site spider takes.
 ARGUMENTS = ("start_urls", "lang", "max_pages", "recheck_days", "since", "backfill")
 #: Arguments a scheduler adds to every job it starts (scrapyd's job id).

@@ -18,7 +18,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 def metadata(db_path: Path, warc_dir: Path | None = None) -> dict:
     name = db_path.stem
     return {
-        "plugins": {"newsarchive-reading": {"warc_dir": str(warc_dir or db_path.parent / "warc")}},
+        "plugins": {"newsarchive-reading": {"warc_dir": str(warc_dir) if warc_dir else None}},
         "title": "newsarchive",
         "description": "News stories archived by newsarchive: one row per story, dates in UTC, "
         "bodies without sidebars, every URL that led to a story, and each edit.",

@@ -17,8 +17,10 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
+from newsarchive import config
 from newsarchive.archive import queries
 from newsarchive.capture.reader import read_record
+from newsarchive.items import SCRIPTED_IMAGES
 from newsarchive.revisions import ADDED, REMOVED, Edit, FieldEdit, Origin, edits, spaced, versions
 from newsarchive.sites import PACKAGE
 
@@ -116,8 +118,6 @@ ASSET_PATH = "/-/asset"
 #: Such a file, opened on its own, runs nothing and loads nothing.
 ASSET_HEADERS = [(b"content-security-policy", b"default-src 'none'; img-src 'self'; sandbox"),
                  (b"referrer-policy", b"no-referrer")]
-#: Image types that are documents able to run script: never served.
-SCRIPTED_TYPES = frozenset({"image/svg+xml"})
 
 
 #: The plugin's name in Datasette's metadata (``serve`` registers it so).
@@ -126,8 +126,7 @@ PLUGIN = "newsarchive-reading"
 
 def warc_folder(datasette) -> Path:
     """The WARC captures of the archive served (``serve --warc-dir``), else ``warc/`` beside it."""
-    given = (datasette.plugin_config(PLUGIN) or {}).get("warc_dir")
-    return Path(given) if given else Path(datasette.get_database().path).parent / "warc"
+    return config.warc_folder(datasette.get_database().path, (datasette.plugin_config(PLUGIN) or {}).get("warc_dir"))
 
 
 async def asset_page(datasette, request):
@@ -139,7 +138,7 @@ async def asset_page(datasette, request):
         raise NotFound("not archived")
     # A name from the archive, never a path: only a file of the WARC folder is read.
     path = _capture_path(warc_folder(datasette), found["capture_file"])
-    if path is None or found["content_type"] in SCRIPTED_TYPES:
+    if path is None or found["content_type"] in SCRIPTED_IMAGES:
         raise NotFound("capture not found")
     try:
         # Off the server's loop: a record is read and decompressed from disk.
