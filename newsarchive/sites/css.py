@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lxml import etree
@@ -18,15 +19,38 @@ def _compiled(css: str) -> etree.XPath:
     return etree.XPath(css2xpath(css), smart_strings=False)
 
 
+#: How the translation tests an element for a class name.
+_CLASS_TEST = re.compile(r"contains\(concat\(' ', normalize-space\(@class\), ' '\), ' ([^' ]+) '\)")
+
+
+@lru_cache(maxsize=1024)
+def _classes_needed(css: str) -> frozenset[str]:
+    """The class names an element of a page must carry for ``css`` to
+    select anything there (none known for a selector of alternatives or
+    negations, whose classes are not all needed: ``a, b``, ``:is()``,
+    ``:where()``, ``:has()`` of several, ``:not()``)."""
+    xpath = css2xpath(css)
+    if "|" in xpath or " or " in xpath or "not(" in xpath:
+        return frozenset()
+    return frozenset(_CLASS_TEST.findall(xpath))
+
+
 def select(node, css: str) -> list:
     """What ``css`` (parsel's ``::text`` and ``::attr()`` included) selects
     in a page or under an lxml element: elements or strings.
 
     Compiled once per selector: a parser runs some thirty selectors a page,
-    and parsel compiles each one every time.
+    and parsel compiles each one every time. On a page, a selector needing
+    a class no element has is not run: a walk of the whole tree costs more
+    than reading every class name once, and a CMS family's selectors are
+    mostly for themes the page does not use.
     """
-    root = node.root if isinstance(node, Page) else node
-    return _compiled(css)(root)
+    if isinstance(node, Page):
+        needed = _classes_needed(css)
+        if needed and not needed <= node.class_names:
+            return []
+        node = node.root
+    return _compiled(css)(node)
 
 
 def select_first(node, css: str) -> str | None:

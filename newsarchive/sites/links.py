@@ -123,7 +123,9 @@ def page_links(root) -> list[tuple[str, str]]:
     for link in root.iter("a"):
         href = (link.get("href") or "").strip()
         if href and not href.startswith(("#", "javascript:")):
-            found.append((href, clean_ws(" ".join(link.itertext()))))
+            # Most links hold their text alone: no walk of their children.
+            text = link.text or "" if len(link) == 0 else " ".join(link.itertext())
+            found.append((href, clean_ws(text)))
     return found
 
 
@@ -134,14 +136,20 @@ def headline_links(page_links: list[tuple[str, str]], page_url: str, target: Res
     says which story an href is (or that it is none). A link whose href is
     not a URL is skipped (counted in ``counts``)."""
     links: dict[str, dict] = {}
+    # A page links most stories twice or more (picture, headline, teaser).
+    resolved: dict[str, tuple[str, str] | None | ValueError] = {}
     for href, title in page_links:
         # The text first: most of a page's links are menus and buttons, and
         # resolving a URL costs more than reading a link's words.
         if title.count(" ") + 1 < HEADLINE_WORDS or href.startswith("mailto:"):
             continue
-        try:
-            found = target(href)
-        except ValueError:
+        if href not in resolved:
+            try:
+                resolved[href] = target(href)
+            except ValueError as exc:
+                resolved[href] = exc
+        found = resolved[href]
+        if isinstance(found, ValueError):
             _malformed(counts)
             continue
         if found is None:

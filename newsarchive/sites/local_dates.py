@@ -15,9 +15,10 @@ warns that it will raise).
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from dateutil import parser as date_parser
 from dateutil.parser import UnknownTimezoneWarning
@@ -83,10 +84,7 @@ def parse_with_zone_abbreviation(text: str) -> datetime:
 def parse_local(text: str, language: str | None) -> datetime | None:
     """A date in an edition's language and calendar (naive: in the zone the
     page states or the site's), or None when it is not one."""
-    import dateparser  # on first use: slow to import, and English pages never need it
-
     text = ascii_digits(text)
-    settings = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
     if JALALI_MONTHS.search(text) or re.fullmatch(r"\D*1[34]\d\d/\d{1,2}/\d{1,2}.*", text):
         from dateparser.calendars.jalali import JalaliCalendar
 
@@ -107,12 +105,69 @@ def parse_local(text: str, language: str | None) -> datetime | None:
     else:
         languages = ["en"] if _ascii_letters(text) else None
     try:
-        found = _dateparser_parse(dateparser, text, languages, settings)
-        if found is None and languages and not _ascii_letters(text):
-            found = dateparser.parse(text, settings=settings)
+        found = _dateparser_parse(text, languages)
+        if found is None and languages and not _ascii_letters(text) and _read_elsewhere(text, languages):
+            found = _read(text, None)
     except (ValueError, OverflowError):
         return None
     return found
+
+
+#: Dates are read whole (day, month and year), naive, and in the past when ambiguous.
+_SETTINGS = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
+
+
+@lru_cache(maxsize=64)
+def _reader(languages: tuple[str, ...] | None):
+    """dateparser's reader for ``languages`` (every one it knows for None):
+    made once, as building one costs more than reading a line with it."""
+    from dateparser.date import DateDataParser  # on first use: slow to import, and English pages never need it
+
+    return DateDataParser(languages=list(languages) if languages else None, settings=_SETTINGS)
+
+
+def _read(text: str, languages: list[str] | None) -> datetime | None:
+    return _reader(tuple(languages) if languages else None).get_date_data(text).date_obj
+
+
+def _script(letter: str) -> str:
+    """The script a letter is written in, as Unicode names it (LATIN, ARABIC, HANGUL, ...)."""
+    return unicodedata.name(letter, "").split(" ", 1)[0]
+
+
+#: The words of a dateparser locale that show its script.
+_NAME_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+              "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+              "saturday", "sunday")
+
+
+@cache
+def _locales_by_script() -> dict[str, frozenset[str]]:
+    """For each script, the dateparser locales whose month and weekday
+    names are written in it."""
+    from dateparser.languages.loader import default_loader
+
+    found: dict[str, set[str]] = {}
+    for code, locale in default_loader.get_locale_map().items():
+        for key in _NAME_KEYS:
+            for word in locale.info.get(key, ()):
+                for letter in word:
+                    if letter.isalpha():
+                        found.setdefault(_script(letter), set()).add(code)
+    return {script: frozenset(codes) for script, codes in found.items()}
+
+
+def _read_elsewhere(text: str, tried: list[str]) -> bool:
+    """Another language than those ``tried`` writes the scripts of the
+    letters beyond ASCII in ``text`` (or one nobody does): reading it in
+    every language may find what they did not. A Korean line on a Korean
+    page that Korean could not read, no other language reads either (and
+    trying all two hundred costs some 20 ms a line)."""
+    by_script = _locales_by_script()
+    for script in {_script(ch) for ch in text if ch.isalpha() and not ch.isascii()}:
+        if script not in by_script or not by_script[script] <= set(tried):
+            return True
+    return False
 
 
 def _ascii_letters(text: str) -> bool:
@@ -120,14 +175,14 @@ def _ascii_letters(text: str) -> bool:
     return text.isascii() or not any(ch.isalpha() and not ch.isascii() for ch in text)
 
 
-def _dateparser_parse(dateparser, text: str, languages: list[str] | None, settings: dict):
+def _dateparser_parse(text: str, languages: list[str] | None) -> datetime | None:
     try:
-        return dateparser.parse(text, languages=languages, settings=settings)
+        return _read(text, languages)
     except ValueError:
         if languages is None:
             raise
         # A language dateparser does not know: every language it does.
-        return dateparser.parse(text, settings=settings)
+        return _read(text, None)
 
 
 def _calendar_date(calendar, text: str) -> datetime | None:

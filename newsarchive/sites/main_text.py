@@ -43,18 +43,16 @@ def _joiners(html: str) -> dict[str, str]:
     return {j: stand_in for j, stand_in in _JOINERS.items() if j in html and stand_in not in html}
 
 
-def _with_stand_ins(tree, joiners: dict[str, str]):
-    """``tree``, or a copy of it with ``joiners`` replaced by their stand-ins."""
+def _with_stand_ins(tree, joiners: dict[str, str]) -> None:
+    """Replace ``joiners`` in ``tree`` (a copy) by their stand-ins."""
     if not joiners:
-        return tree
-    tree = copy.deepcopy(tree)
+        return
     for element in tree.iter():
         for joiner, stand_in in joiners.items():
             if element.text and joiner in element.text:
                 element.text = element.text.replace(joiner, stand_in)
             if element.tail and joiner in element.tail:
                 element.tail = element.tail.replace(joiner, stand_in)
-    return tree
 
 
 def _extract(tree, page: Page, joiners: dict[str, str], **options) -> list[str]:
@@ -91,7 +89,7 @@ def _careful(tree, page: Page, joiners: dict[str, str]) -> list[str]:
     # Sentences, because the default mode's extra menus and headline lists
     # are not a sign of a pruned body.
     kept = prose_length(lines)
-    if kept >= PRECISION_KEEPS_AT_LEAST * prose_length(text_lines(page.root)):
+    if kept >= PRECISION_KEEPS_AT_LEAST * prose_length(text_lines(tree)):
         return lines  # a share the default mode could not beat: it finds no more than the page has
     fuller = _extract(tree, page, joiners)
     if kept < PRECISION_KEEPS_AT_LEAST * prose_length(fuller):
@@ -115,18 +113,17 @@ def main_text(page: Page, element=None) -> list[str]:
     menus and lists, or a small part of the page's paragraphs — pays for
     the full cascade (``_careful``).
     """
+    # A copy either way, which the stand-ins may change.
     tree = _document(element) if element is not None else main_text_markup(page.root)
-    if tree is None:
-        tree = page.root
     # It logs pages it cannot read (an empty document) as errors of its
     # own; here such a page is a drop with its reason, counted once.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     joiners = _joiners(page.html)
-    readable = _with_stand_ins(tree, joiners)
-    lines = _extract(readable, page, joiners, fast=True)
+    _with_stand_ins(tree, joiners)
+    lines = _extract(tree, page, joiners, fast=True)
     if lines and not _in_doubt(lines, tree):
         return lines
-    return _careful(readable, page, joiners)
+    return _careful(tree, page, joiners)
 
 
 def main_text_body(extraction: Extraction) -> list[str]:

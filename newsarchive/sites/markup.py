@@ -3,7 +3,8 @@
 Main-text extractors choose one container for the article and read a table
 as data. Two common layouts defeat that: pages laid out with tables, and
 bodies cut into several containers by ads and teaser boxes. Both are undone
-here, on a copy of the page, before extraction.
+here, on a copy of the page, before extraction, and what holds no article's
+text (menus, footers, forms, media) is left out of that copy.
 """
 
 from __future__ import annotations
@@ -20,6 +21,18 @@ _BLOCK_IN_CELL = etree.XPath(
 )
 _TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
 _CONTAINERS = ("div", "section", "article")
+#: Elements no article's text is in: the page's chrome (navigation, page
+#: footers, menus, forms' controls), images and embedded media, and the
+#: elements of its metadata. trafilatura drops them too, but only after
+#: its passes over the raw tree have walked and copied them (a third of a
+#: page's elements, often).
+NEVER_ARTICLE_TEXT = (
+    "nav", "footer", "menu", "button", "select", "option", "input", "textarea", "label",
+    "iframe", "video", "audio", "canvas", "object", "embed", "picture", "source", "map",
+    "meta", "link", "img",
+)
+#: The one kind of script main-text extraction reads (its last resort, the page's ``articleBody``).
+_READ_SCRIPT = "application/ld+json"
 #: A container whose text is mostly link text is a teaser or a menu, not a body part.
 MAX_LINK_SHARE = 0.3
 
@@ -29,10 +42,6 @@ def _layout_tables(root) -> list:
 
 
 _PARAGRAPHS_OUTSIDE_LINKS = etree.XPath(".//p[not(ancestor::a)]")
-#: Containers with the class of a sibling of their tag: the candidates for the parts of a cut body.
-_CLASSED_CONTAINERS = etree.XPath(" | ".join(
-    f"//{tag}[@class = preceding-sibling::{tag}/@class or @class = following-sibling::{tag}/@class]"
-    for tag in _CONTAINERS))
 
 
 def _has_prose_paragraph(container) -> bool:
@@ -50,17 +59,24 @@ def _body_part(element) -> bool:
     return _has_prose_paragraph(element) and _link_share(element) <= MAX_LINK_SHARE
 
 
+def _classed_containers(root) -> dict[tuple, list]:
+    """The page's containers with a class, grouped by parent, tag and class
+    (in document order): a group of two or more is the candidate parts of
+    a cut body."""
+    found: dict[tuple, list] = {}
+    for element in root.iter(*_CONTAINERS):
+        kind = (element.get("class") or "").strip()
+        if kind:
+            found.setdefault((element.getparent(), element.tag, kind), []).append(element)
+    return found
+
+
 def split_bodies(root) -> list[list]:
     """Groups of sibling containers that are one body cut into parts: the
     same tag and class, two or more of them holding prose paragraphs, with
     other blocks (ads, teasers) between them."""
-    siblings: dict[tuple, list] = {}
-    for element in _CLASSED_CONTAINERS(root):
-        kind = (element.get("class") or "").strip()
-        if kind:
-            siblings.setdefault((element.getparent(), element.tag, kind), []).append(element)
     groups = []
-    for members in siblings.values():
+    for members in _classed_containers(root).values():
         if len(members) < 2:
             continue
         parts = [m for m in members if _body_part(m)]
@@ -78,9 +94,10 @@ def _separated(parts: list) -> bool:
 
 
 def main_text_markup(root):
-    """A copy of the page's tree with layout tables turned into plain blocks
-    and a body's parts joined into its first container, or None when it has
-    neither.
+    """A copy of the page's tree as main-text extraction should read it:
+    layout tables turned into plain blocks, a body's parts joined into its
+    first container, and without the elements no article's text is in
+    (:data:`NEVER_ARTICLE_TEXT`).
 
     Older sites lay pages out with tables: the article is a cell among
     menus and sidebars, its paragraphs separated by ``<br><br>``; a table
@@ -89,21 +106,20 @@ def main_text_markup(root):
     into containers of the same class with ads and "read also" boxes
     between them; an extractor keeps only the first.
     """
-    tables, groups = _layout_tables(root), split_bodies(root)
-    if not tables and not groups:
-        return None
     tree = copy.deepcopy(root)
-    # The copy's elements, found by their place in the original.
-    twin = dict(zip(root.iter(), tree.iter()))
+    etree.strip_elements(tree, *NEVER_ARTICLE_TEXT, with_tail=False)
+    for script in [s for s in tree.iter("script") if s.get("type") != _READ_SCRIPT]:
+        script.drop_tree()
+    # Both found on the copy (smaller than the page) before either changes it.
+    tables, groups = _layout_tables(tree), split_bodies(tree)
     for table in tables:
-        for element in twin[table].iter(*_TABLE_PARTS):
+        for element in table.iter(*_TABLE_PARTS):
             element.tag = "div"
     for parts in groups:
-        first, *rest = (twin[part] for part in parts)
+        first, *rest = parts
         for part in rest:
             if part.getparent() is None:
                 continue
             first.extend(list(part))
             part.getparent().remove(part)
     return tree
-

